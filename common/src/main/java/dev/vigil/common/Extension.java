@@ -1,0 +1,17 @@
+package dev.vigil.common;
+
+import java.util.OptionalInt;
+
+/**
+ * What vigil records beyond daemontools and runit, after byte 20 of the status file
+ * (doc/status-format.md).
+ *
+ * @param supervisorPid the pid of the supervising process
+ * @param starts how many times the supervisor has started {@code ./run} since it began
+ * @param lastExit the wait status of the last child that exited, as waitpid(2) reports it;
+ *     empty until a child has exited
+ * @param childStartTicks the current child's start time as the kernel reports it (field 22 of
+ *     {@code /proc/PID/stat}, clock ticks since boot); 0 when there is no child. With the pid it
+ *     identifies the process across pid reuse.
+ */
+public record Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks) {}

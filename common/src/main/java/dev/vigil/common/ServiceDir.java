@@ -1,0 +1,217 @@
+package dev.vigil.common;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A service directory: the names of its files and what a client does with them. This is vigil's
+ * public Java API (read a service's status, ask whether it is supervised, send it commands);
+ * svc, svstat and svok are thin mains over it. It works the same against daemontools supervise,
+ * runit runsv and vigil's supervise, and it never loads native code.
+ *
+ * <p>daemontools' clients chdir into the directory; the JVM cannot, so every path is resolved
+ * against the directory as given, and {@link #enter()} performs the checks chdir would.
+ */
+public final class ServiceDir {
+  private final String name;
+  private final Path dir;
+
+  private ServiceDir(String name, Path dir) {
+    this.name = name;
+    this.dir = dir;
+  }
+
+  /** The service directory {@code name}, relative to the current directory unless absolute. */
+  public static ServiceDir of(String name) {
+    return new ServiceDir(name, Path.of(name));
+  }
+
+  public static ServiceDir of(Path dir) {
+    return new ServiceDir(dir.toString(), dir);
+  }
+
+  /** The directory exactly as given: messages print it verbatim. */
+  public String name() {
+    return name;
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  public Path run() {
+    return dir.resolve("run");
+  }
+
+  public Path down() {
+    return dir.resolve("down");
+  }
+
+  public Path supervise() {
+    return dir.resolve("supervise");
+  }
+
+  public Path lock() {
+    return dir.resolve("supervise/lock");
+  }
+
+  public Path control() {
+    return dir.resolve("supervise/control");
+  }
+
+  public Path ok() {
+    return dir.resolve("supervise/ok");
+  }
+
+  public Path status() {
+    return dir.resolve("supervise/status");
+  }
+
+  /** Where a new status is written before it is renamed over {@link #status()}. */
+  public Path statusNew() {
+    return dir.resolve("supervise/status.new");
+  }
+
+  /** The child's pid and a newline, empty while down (as runit writes it). */
+  public Path pid() {
+    return dir.resolve("supervise/pid");
+  }
+
+  public Path pidNew() {
+    return dir.resolve("supervise/pid.new");
+  }
+
+  /** A path inside the directory as messages print it: {@code DIR/relative}. */
+  public String show(String relative) {
+    return name + "/" + relative;
+  }
+
+  /**
+   * Fails as {@code chdir(DIR)} would: missing, not a directory, or not searchable. The empty
+   * name is not the current directory here, as chdir("") fails.
+   */
+  public void enter() throws IOException {
+    if (name.isEmpty()) {
+      throw Errno.ENOENT.exception(name);
+    }
+    BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class);
+    if (!a.isDirectory()) {
+      throw Errno.ENOTDIR.exception(name);
+    }
+    if (!Files.isExecutable(dir)) {
+      throw Errno.EACCES.exception(name);
+    }
+  }
+
+  /** No {@code down} file (a dangling symlink counts as none, as stat(2) follows it). */
+  public boolean isNormallyUp() throws IOException {
+    try {
+      Files.readAttributes(down(), BasicFileAttributes.class);
+      return false;
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Whether a supervisor runs on this directory. Fails (step OPEN) where daemontools' test,
+   * opening {@code supervise/ok} for writing, would fail for another reason than "no reader".
+   */
+  public boolean isSupervised() throws ServiceIOException {
+    return openableForWriting(ok());
+  }
+
+  /**
+   * Reads {@code supervise/status}, whichever supervisor wrote it.
+   *
+   * @throws ServiceIOException OPEN or READ, with daemontools' wording; a file shorter than 18
+   *     bytes fails READ with "bad format"
+   */
+  public Status readStatus() throws ServiceIOException {
+    Path file = status();
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+    }
+    if (a.isDirectory()) {
+      throw new ServiceIOException(ServiceIOException.Step.READ, Errno.EISDIR.exception(file.toString()));
+    }
+    if (!a.isRegularFile()) {
+      // a FIFO or device would block a plain open; daemontools' non-blocking read gets nothing
+      throw new ServiceIOException(ServiceIOException.Step.READ, new StatusFormatException());
+    }
+    FileChannel in;
+    try {
+      in = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (IOException e) {
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+    }
+    try (in) {
+      ByteBuffer b = ByteBuffer.allocate(StatusCodec.SIZE);
+      while (b.hasRemaining() && in.read(b) > 0) {
+        // a regular file gives everything at once; loop only for robustness
+      }
+      return StatusCodec.decode(b.array(), b.position());
+    } catch (IOException e) {
+      throw new ServiceIOException(ServiceIOException.Step.READ, e);
+    }
+  }
+
+  /**
+   * Writes {@code commands} to {@code supervise/control} in one write, if a supervisor runs.
+   * Opening read-write never blocks on a FIFO, and the liveness check comes first, so nothing
+   * is ever written to a FIFO nobody reads.
+   *
+   * @return false, writing nothing, when no supervisor runs on the directory
+   * @throws ServiceIOException OPEN where daemontools' svc could not open the FIFO, WRITE where
+   *     the write failed
+   */
+  public boolean send(byte[] commands) throws ServiceIOException {
+    Path control = control();
+    if (!openableForWriting(control)) {
+      return false;
+    }
+    FileChannel out;
+    try {
+      out = FileChannel.open(control, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+    }
+    try (out) {
+      ByteBuffer b = ByteBuffer.wrap(commands);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    } catch (IOException e) {
+      throw new ServiceIOException(ServiceIOException.Step.WRITE, e);
+    }
+    return true;
+  }
+
+  /**
+   * daemontools' {@code open(fifo, O_WRONLY|O_NONBLOCK)} test without the system call: the errors
+   * it would give, then "is there a reader" answered by the supervisor's lock.
+   */
+  private boolean openableForWriting(Path fifo) throws ServiceIOException {
+    try {
+      BasicFileAttributes a = Files.readAttributes(fifo, BasicFileAttributes.class);
+      if (a.isDirectory()) {
+        throw Errno.EISDIR.exception(fifo.toString());
+      }
+      if (!Files.isWritable(fifo)) {
+        throw Errno.EACCES.exception(fifo.toString());
+      }
+      return Liveness.isLocked(lock());
+    } catch (IOException e) {
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+    }
+  }
+}

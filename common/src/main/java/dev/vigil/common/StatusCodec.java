@@ -1,0 +1,129 @@
+package dev.vigil.common;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The status record to and from bytes. This is the only code that knows byte offsets
+ * (doc/status-format.md):
+ *
+ * <pre>
+ *  0  8  TAI64N seconds label, big-endian            daemontools
+ *  8  4  TAI64N nanoseconds, big-endian
+ * 12  4  pid, little-endian, 0 = no child
+ * 16  1  paused (1 only while a child exists)
+ * 17  1  want: 'u', 'd', or 0 for once
+ * 18  1  1 = SIGTERM sent to this child            runit
+ * 19  1  0 down, 1 run, 2 finish
+ * 20  1  extension layout version (1)               vigil
+ * 21  1  flags: bit 0 = bytes 22-25 hold a wait status
+ * 22  4  last child's wait status, big-endian
+ * 26  4  starts since the supervisor began, big-endian
+ * 30  8  current child's start time in clock ticks since boot, big-endian, 0 = none
+ * 38  4  supervisor pid, big-endian
+ * </pre>
+ *
+ * Later layout versions only append, so a reader takes every field it knows from any version at
+ * least as new as the one that introduced it, and ignores the bytes it does not know.
+ */
+public final class StatusCodec {
+  /** What daemontools writes, and the least a reader accepts. */
+  public static final int DAEMONTOOLS_SIZE = 18;
+  /** What runit writes. */
+  public static final int RUNIT_SIZE = 20;
+  /** What vigil writes, and the most a reader needs to read. */
+  public static final int SIZE = 42;
+
+  /** The extension layout this codec writes. */
+  public static final int VERSION = 1;
+
+  private static final int LABEL = 0;
+  private static final int NANOS = 8;
+  private static final int PID = 12;
+  private static final int PAUSED = 16;
+  private static final int WANT = 17;
+  private static final int TERM_SENT = 18;
+  private static final int PHASE = 19;
+  private static final int EXT_VERSION = 20;
+  private static final int EXT_FLAGS = 21;
+  private static final int LAST_EXIT = 22;
+  private static final int STARTS = 26;
+  private static final int CHILD_START = 30;
+  private static final int SUPERVISOR = 38;
+
+  private static final int HAS_LAST_EXIT = 1;
+
+  private StatusCodec() {}
+
+  public static byte[] encode(Status s) {
+    byte[] b = new byte[SIZE];
+    putBig(b, LABEL, 8, s.stamp().label());
+    putBig(b, NANOS, 4, s.stamp().nanos());
+    for (int i = 0; i < 4; i++) {
+      b[PID + i] = (byte) (s.pid() >>> (8 * i));
+    }
+    b[PAUSED] = (byte) (s.isUp() && s.paused() ? 1 : 0);
+    b[WANT] = s.want().code;
+    b[TERM_SENT] = (byte) (s.termSent() ? 1 : 0);
+    b[PHASE] = (byte) s.phase().ordinal();
+    Extension x = s.extension().orElse(null);
+    if (x == null) {
+      return java.util.Arrays.copyOf(b, RUNIT_SIZE);
+    }
+    b[EXT_VERSION] = VERSION;
+    b[EXT_FLAGS] = (byte) (x.lastExit().isPresent() ? HAS_LAST_EXIT : 0);
+    putBig(b, LAST_EXIT, 4, x.lastExit().orElse(0));
+    putBig(b, STARTS, 4, x.starts());
+    putBig(b, CHILD_START, 8, x.childStartTicks());
+    putBig(b, SUPERVISOR, 4, x.supervisorPid());
+    return b;
+  }
+
+  /**
+   * Decodes the first {@code length} bytes of {@code b}.
+   *
+   * @throws StatusFormatException if there are fewer than daemontools' 18
+   */
+  public static Status decode(byte[] b, int length) throws StatusFormatException {
+    if (length < DAEMONTOOLS_SIZE) {
+      throw new StatusFormatException();
+    }
+    Tai64n stamp = new Tai64n(getBig(b, LABEL, 8), (int) getBig(b, NANOS, 4));
+    long pid = 0;
+    for (int i = 0; i < 4; i++) {
+      pid |= (b[PID + i] & 0xffL) << (8 * i);
+    }
+    boolean paused = b[PAUSED] != 0;
+    Want want = Want.of(b[WANT]);
+    boolean termSent = false;
+    Phase phase = pid == 0 ? Phase.DOWN : Phase.RUN;
+    if (length >= RUNIT_SIZE) {
+      termSent = b[TERM_SENT] != 0;
+      Phase written = Phase.of(b[PHASE]);
+      phase = written == null ? phase : written;
+    }
+    Optional<Extension> extension = Optional.empty();
+    if (length >= SIZE && b[EXT_VERSION] >= 1) {
+      OptionalInt lastExit = (b[EXT_FLAGS] & HAS_LAST_EXIT) != 0
+          ? OptionalInt.of((int) getBig(b, LAST_EXIT, 4))
+          : OptionalInt.empty();
+      extension = Optional.of(new Extension(
+          getBig(b, SUPERVISOR, 4), getBig(b, STARTS, 4), lastExit, getBig(b, CHILD_START, 8)));
+    }
+    return new Status(stamp, pid, paused, want, termSent, phase, extension);
+  }
+
+  private static void putBig(byte[] b, int at, int length, long value) {
+    for (int i = 0; i < length; i++) {
+      b[at + i] = (byte) (value >>> (8 * (length - 1 - i)));
+    }
+  }
+
+  private static long getBig(byte[] b, int at, int length) {
+    long v = 0;
+    for (int i = 0; i < length; i++) {
+      v = (v << 8) | (b[at + i] & 0xffL);
+    }
+    return v;
+  }
+}
