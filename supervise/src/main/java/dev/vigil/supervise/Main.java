@@ -1,0 +1,51 @@
+package dev.vigil.supervise;
+
+import dev.vigil.common.Die;
+import dev.vigil.common.Exit;
+import dev.vigil.common.ServiceDir;
+import dev.vigil.common.os.Clock;
+import dev.vigil.common.os.Os;
+import dev.vigil.supervise.jnr.JnrOs;
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * {@code supervise dir}: starts {@code dir/run} and keeps it running, obeying the commands svc
+ * writes to {@code dir/supervise/control}. Exits 0 after {@code svc -x} (once the child is gone)
+ * or after SIGTERM, SIGINT or SIGHUP (once it has taken the child down); 100 for bad usage; 111
+ * when the directory cannot be supervised.
+ */
+public final class Main {
+  static final String PROGRAM = "supervise";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.err));
+  }
+
+  static int run(String[] args, PrintStream err) {
+    try {
+      if (args.length != 1) {
+        throw Die.usage("supervise dir");
+      }
+      Supervisor supervisor = new Supervisor(loadOs(), Clock.SYSTEM, err);
+      for (String name : new String[] {"TERM", "INT", "HUP"}) {
+        // the handler runs on a JVM thread of its own; the event loop does the work
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> supervisor.terminate());
+      }
+      supervisor.add(ServiceDir.of(args[0]));
+      return supervisor.run();
+    } catch (Die d) {
+      return d.report(PROGRAM, err);
+    }
+  }
+
+  private static Os loadOs() {
+    try {
+      return JnrOs.load();
+    } catch (IOException | LinkageError e) {
+      throw Die.fatal(Exit.TEMPORARY, "unable to load native code: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.vigil.supervise.jnr;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.Variable;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * The glibc functions supervise calls, bound with jnr-ffi. Not jnr-posix: its spawn cannot reset
+ * the child's signals, it has no epoll, eventfd or pidfd, and loading it costs ~100 ms and
+ * ~15 MB more than this binding (jvm-notes §2, §7).
+ */
+public interface Libc {
+  int posix_spawnattr_init(Pointer attr);
+
+  int posix_spawnattr_destroy(Pointer attr);
+
+  int posix_spawnattr_setflags(Pointer attr, short flags);
+
+  int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+
+  int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+
+  int posix_spawn_file_actions_init(Pointer actions);
+
+  int posix_spawn_file_actions_destroy(Pointer actions);
+
+  int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+
+  int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+  /** Returns the error number of a failed exec directly (0 on success). */
+  int posix_spawn(@Out IntByReference pid, String path, Pointer actions, Pointer attr,
+      @In String[] argv, Pointer envp);
+
+  /** The address environ holds; a {@code Variable<Pointer>} makes jnr-ffi's ASM backend emit bad bytecode. */
+  Variable<Long> environ();
+
+  long syscall(long number, long a, long b);
+
+  int waitpid(int pid, @Out IntByReference status, int options);
+
+  int kill(int pid, int signal);
+
+  int mkfifo(String path, int mode);
+
+  int open(String path, int flags, int mode);
+
+  int flock(int fd, int operation);
+
+  long read(int fd, @Out byte[] buffer, long count);
+
+  long write(int fd, @In byte[] buffer, long count);
+
+  int close(int fd);
+
+  int epoll_create1(int flags);
+
+  int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+  int epoll_wait(int epfd, Pointer events, int maxEvents, int timeout);
+
+  int eventfd(int initval, int flags);
+}
