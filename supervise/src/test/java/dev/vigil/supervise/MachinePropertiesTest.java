@@ -1,0 +1,149 @@
+package dev.vigil.supervise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import dev.vigil.common.Command;
+import dev.vigil.common.Errno;
+import dev.vigil.common.Tai64n;
+import dev.vigil.common.Want;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Any stream of control bytes, interleaved with child exits, time passing and signals to
+ * supervise, leaves the machine consistent and never throws. The driver plays the event loop:
+ * it answers every Spawn at once (success or failure) and delivers a Tick whenever a deadline
+ * has passed.
+ */
+class MachinePropertiesTest {
+  private static final long T0 = 1_000_000_000_000L;
+
+  @Test
+  void anyEventStreamKeepsTheMachineConsistent() {
+    qt().withExamples(400)
+        .forAll(
+            integers().between(0, 1),
+            lists().of(integers().between(0, 99_999)).ofSizeBetween(0, 300))
+        .checkAssert((normallyUp, actions) -> run(normallyUp == 1, actions));
+  }
+
+  private static void run(boolean normallyUp, List<Integer> actions) {
+    Machine machine = new Machine("svc", 77);
+    Driver d = new Driver(machine);
+    d.step(machine.begin(normallyUp, d.now, Tai64n.ofUnix(0, 0)));
+    d.deliver(new Event.Tick());
+    for (int v : actions) {
+      if (d.exited) {
+        return;
+      }
+      int kind = v % 10;
+      int arg = v / 10;
+      if (kind < 5) {
+        // half of all actions are control bytes, any byte at all
+        Command c = Command.of(arg % 256);
+        if (c != null) {
+          d.deliver(new Event.Control(c));
+        }
+      } else if (kind < 7) {
+        if (d.state.isUp()) {
+          d.deliver(new Event.ChildExited(arg % 65536));
+        }
+      } else if (kind < 9) {
+        d.now += (arg % 3000) * 1_000_000L;
+        d.tickIfDue();
+      } else {
+        d.deliver(new Event.Terminate());
+      }
+      d.failNextSpawn = arg % 7 == 0;
+    }
+  }
+
+  /** The event loop's part, with the invariants checked after every step. */
+  private static final class Driver {
+    final Machine machine;
+    long now = T0;
+    State state;
+    boolean exited;
+    boolean failNextSpawn;
+    long nextPid = 100;
+
+    Driver(Machine machine) {
+      this.machine = machine;
+    }
+
+    void deliver(Event e) {
+      State before = state;
+      Machine.Step step = machine.on(state, e, now, Tai64n.ofUnix(now / 1_000_000_000L, 0));
+      check(before, e, step);
+      step(step);
+    }
+
+    void step(Machine.Step step) {
+      state = step.next();
+      List<Effect> effects = step.effects();
+      for (int i = 0; i < effects.size(); i++) {
+        Effect f = effects.get(i);
+        if (f instanceof Effect.Exit) {
+          exited = true;
+        }
+        if (f instanceof Effect.Spawn) {
+          assertEquals(effects.size() - 1, i, "Spawn is the last effect of a step");
+          assertTrue(state.starting(), "a Spawn leaves the machine starting");
+          Event answer = failNextSpawn
+              ? new Event.SpawnFailed(Errno.ENOEXEC.number)
+              : new Event.Spawned(nextPid++, 1);
+          deliver(answer);
+        }
+      }
+      invariants(state);
+    }
+
+    void tickIfDue() {
+      if (state.deadline().isPresent() && now - state.deadline().getAsLong() >= 0) {
+        deliver(new Event.Tick());
+      }
+    }
+
+    private void check(State before, Event e, Machine.Step step) {
+      for (Effect f : step.effects()) {
+        if (f instanceof Effect.Kill k) {
+          assertTrue(before.isUp(), "signals go only to an existing child");
+          assertEquals(before.pid(), k.pid(), "signals go to the current child");
+        }
+        if (f instanceof Effect.Exit) {
+          assertFalse(step.next().isUp(), "supervise never leaves a child behind");
+          assertTrue(step.next().exitRequested(), "exit only when asked to");
+        }
+        if (f instanceof Effect.Spawn) {
+          assertFalse(before.isUp() && !(e instanceof Event.ChildExited), "never a second child");
+          assertFalse(before.exitRequested(), "no start once exit was asked for");
+          assertTrue(now - before.notBefore() >= 0, "at most one start per second");
+        }
+      }
+    }
+
+    private void invariants(State s) {
+      if (s.isUp()) {
+        assertFalse(s.starting() || s.startPending(), "no start owed while a child runs");
+      } else {
+        assertFalse(s.paused(), "only a child can be paused");
+        assertFalse(s.termSent(), "only a child can have been sent TERM");
+        assertTrue(s.killAt().isEmpty(), "no SIGKILL due without a child");
+      }
+      assertFalse(s.starting(), "a spawn is always answered within the step");
+      if (s.startPending()) {
+        assertFalse(s.exitRequested(), "no start owed once exit was asked for");
+        assertTrue(s.want() != Want.DOWN, "no start owed while want down");
+        assertTrue(s.deadline().isPresent(), "an owed start has a deadline");
+      }
+      if (s.stopping()) {
+        assertTrue(s.exitRequested() && s.want() == Want.DOWN, "stopping means down and exit");
+      }
+    }
+  }
+}
