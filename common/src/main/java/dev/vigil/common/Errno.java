@@ -117,6 +117,9 @@ public enum Errno {
 
   /** daemontools' wording for a raw errno from native code; {@link #UNKNOWN} if it has none. */
   public static String text(int errno) {
+    if (errno == 0) {
+      return "no error";
+    }
     Errno e = byNumber(errno);
     return e == null ? UNKNOWN : e.text;
   }
@@ -174,10 +177,19 @@ public enum Errno {
     }
     int open = reason.lastIndexOf('(');
     if (open >= 0 && reason.endsWith(")")) {
-      reason = reason.substring(open + 1, reason.length() - 1);
+      Errno inParentheses = byStrerror(reason.substring(open + 1, reason.length() - 1));
+      if (inParentheses != null) {
+        return inParentheses;
+      }
+      // not java.io's "PATH (strerror)": a NOFOLLOW open reads
+      // "Too many levels of symbolic links (NOFOLLOW_LINKS specified)"
     }
+    return byStrerror(reason);
+  }
+
+  private static Errno byStrerror(String reason) {
     for (Errno errno : values()) {
-      // ELOOP on a NOFOLLOW open reads "Too many levels of symbolic links or unable to ..."
+      // ELOOP from stat reads "Too many levels of symbolic links or unable to ..."
       if (reason.startsWith(errno.strerror)) {
         return errno;
       }

@@ -104,7 +104,7 @@ public final class Liveness {
   /** {@code MAJ:MIN} of a Linux dev_t as /proc/locks prints it. */
   static String device(long dev) {
     long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-    long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+    long minor = (dev & 0xff) | ((dev >>> 12) & 0xffffff00L);
     return hex2(major) + ":" + hex2(minor);
   }
 

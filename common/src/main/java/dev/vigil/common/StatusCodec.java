@@ -103,7 +103,7 @@ public final class StatusCodec {
       phase = written == null ? phase : written;
     }
     Optional<Extension> extension = Optional.empty();
-    if (length >= SIZE && b[EXT_VERSION] >= 1) {
+    if (length >= SIZE && (b[EXT_VERSION] & 0xff) >= 1) {
       OptionalInt lastExit = (b[EXT_FLAGS] & HAS_LAST_EXIT) != 0
           ? OptionalInt.of((int) getBig(b, LAST_EXIT, 4))
           : OptionalInt.empty();

@@ -1,0 +1,198 @@
+package dev.vigil.common;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceDirTest {
+  private static final byte[] UP_PAUSED =
+      StatusCodecTest.hex("40 00 00 00 6b 01 1d c9 14 6c e7 9c ad 4f 00 00 01 75");
+
+  @TempDir Path tmp;
+  private Path dir;
+  private ServiceDir service;
+  private FlockHolder holder;
+
+  @BeforeEach
+  void serviceDir() throws IOException {
+    dir = Files.createDirectory(tmp.resolve("svc"));
+    service = ServiceDir.of(dir);
+  }
+
+  @AfterEach
+  void stopHolder() {
+    if (holder != null) {
+      holder.close();
+    }
+  }
+
+  /** supervise/ with an unlocked lock and plain files for ok and control, as after a supervisor died. */
+  private void superviseDir() throws IOException {
+    Files.createDirectory(service.supervise());
+    Files.createFile(service.lock());
+    Files.createFile(service.ok());
+    Files.createFile(service.control());
+  }
+
+  @Test
+  void layout() {
+    ServiceDir s = ServiceDir.of("rel/svc");
+    assertEquals("rel/svc", s.name());
+    assertEquals(Path.of("rel/svc/supervise/status"), s.status());
+    assertEquals(Path.of("rel/svc/supervise/status.new"), s.statusNew());
+    assertEquals(Path.of("rel/svc/supervise/lock"), s.lock());
+    assertEquals(Path.of("rel/svc/supervise/control"), s.control());
+    assertEquals(Path.of("rel/svc/supervise/ok"), s.ok());
+    assertEquals(Path.of("rel/svc/down"), s.down());
+    assertEquals(Path.of("rel/svc/run"), s.run());
+    assertEquals("rel/svc/supervise/lock", s.show("supervise/lock"));
+  }
+
+  @Test
+  void enterAnExistingDirectory() throws IOException {
+    service.enter();
+  }
+
+  @Test
+  void enterMissing() {
+    IOException e = assertThrows(IOException.class, () -> ServiceDir.of(tmp.resolve("missing")).enter());
+    assertEquals("file does not exist", Errno.text(e));
+  }
+
+  @Test
+  void enterRegularFile() throws IOException {
+    Path file = Files.createFile(tmp.resolve("file"));
+    IOException e = assertThrows(IOException.class, () -> ServiceDir.of(file).enter());
+    assertEquals("not a directory", Errno.text(e));
+  }
+
+  @Test
+  void enterEmptyName() {
+    IOException e = assertThrows(IOException.class, () -> ServiceDir.of("").enter());
+    assertEquals("file does not exist", Errno.text(e));
+  }
+
+  @Test
+  void normallyUpWithoutDownFile() throws IOException {
+    assertTrue(service.isNormallyUp());
+  }
+
+  @Test
+  void normallyDownWithDownFile() throws IOException {
+    Files.createFile(service.down());
+    assertFalse(service.isNormallyUp());
+  }
+
+  @Test
+  void danglingDownSymlinkCountsAsAbsent() throws IOException {
+    Files.createSymbolicLink(service.down(), dir.resolve("nowhere"));
+    assertTrue(service.isNormallyUp());
+  }
+
+  @Test
+  void downSymlinkLoop() throws IOException {
+    Files.createSymbolicLink(service.down(), Path.of("down"));
+    IOException e = assertThrows(IOException.class, service::isNormallyUp);
+    assertEquals("symbolic link loop", Errno.text(e));
+  }
+
+  @Test
+  void readStatusMissing() {
+    ServiceIOException e = assertThrows(ServiceIOException.class, service::readStatus);
+    assertEquals(ServiceIOException.Step.OPEN, e.step);
+    assertEquals("file does not exist", e.reason);
+    assertEquals(Errno.ENOENT, e.errno);
+  }
+
+  @Test
+  void readStatusDirectory() throws IOException {
+    Files.createDirectories(service.status());
+    ServiceIOException e = assertThrows(ServiceIOException.class, service::readStatus);
+    assertEquals(ServiceIOException.Step.READ, e.step);
+    assertEquals("is a directory", e.reason);
+    assertEquals(Errno.EISDIR, e.errno);
+  }
+
+  @Test
+  void readStatusTooShort() throws IOException {
+    Files.createDirectory(service.supervise());
+    Files.write(service.status(), new byte[5]);
+    ServiceIOException e = assertThrows(ServiceIOException.class, service::readStatus);
+    assertEquals(ServiceIOException.Step.READ, e.step);
+    assertEquals("bad format", e.reason);
+  }
+
+  @Test
+  void readStatus18Bytes() throws IOException {
+    Files.createDirectory(service.supervise());
+    Files.write(service.status(), UP_PAUSED);
+
+    assertEquals(Status.daemontools(Tai64n.ofUnix(1795235263, 342681000), 20397, true, Want.UP),
+        service.readStatus());
+  }
+
+  @Test
+  void readStatusRunitFile() throws IOException {
+    Files.createDirectory(service.supervise());
+    byte[] runit = StatusCodecTest.golden("runit-want-down-got-term");
+    Files.write(service.status(), runit);
+
+    assertEquals(StatusCodec.decode(runit, runit.length), service.readStatus());
+    assertTrue(service.readStatus().termSent());
+  }
+
+  @Test
+  void notSupervisedWithoutALockHolder() throws IOException {
+    superviseDir();
+    assertFalse(service.isSupervised());
+  }
+
+  @Test
+  void supervisedWhileTheLockIsHeld() throws IOException {
+    superviseDir();
+    holder = FlockHolder.lock(service.lock());
+    assertTrue(service.isSupervised());
+  }
+
+  @Test
+  void isSupervisedWithoutOkFails() {
+    ServiceIOException e = assertThrows(ServiceIOException.class, service::isSupervised);
+    assertEquals(ServiceIOException.Step.OPEN, e.step);
+    assertEquals("file does not exist", e.reason);
+  }
+
+  @Test
+  void sendWritesNothingWithoutALockHolder() throws IOException {
+    superviseDir();
+
+    assertFalse(service.send("dx".getBytes(US_ASCII)));
+    assertEquals(0, Files.size(service.control()));
+  }
+
+  @Test
+  void sendWritesTheCommandsWhileTheLockIsHeld() throws IOException {
+    superviseDir();
+    holder = FlockHolder.lock(service.lock());
+
+    assertTrue(service.send("dx".getBytes(US_ASCII)));
+    assertArrayEquals("dx".getBytes(US_ASCII), Files.readAllBytes(service.control()));
+  }
+
+  @Test
+  void sendWithoutSuperviseDirFails() {
+    ServiceIOException e = assertThrows(ServiceIOException.class, () -> service.send(new byte[] {'u'}));
+    assertEquals(ServiceIOException.Step.OPEN, e.step);
+    assertEquals("file does not exist", e.reason);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.vigil.common;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+class StatusCodecPropertiesTest {
+  private static final long U32 = 0xffffffffL;
+
+  private static final Gen<Long> U32S = longs().between(0, U32);
+  private static final Gen<OptionalInt> LAST_EXITS = booleans().all()
+      .zip(integers().all(), (has, v) -> has ? OptionalInt.of(v) : OptionalInt.empty());
+  private static final Gen<Optional<Extension>> EXTENSIONS = booleans().all().zip(
+      U32S, U32S, LAST_EXITS, longs().between(0, Long.MAX_VALUE),
+      (has, supervisor, starts, lastExit, ticks) ->
+          has ? Optional.of(new Extension(supervisor, starts, lastExit, ticks)) : Optional.empty());
+
+  /** Valid records: paused only with a child, since that is all the file can say. */
+  private static final Gen<Status> STATUSES = in -> {
+    long pid = U32S.generate(in);
+    return new Status(
+        new Tai64n(longs().all().generate(in), integers().all().generate(in)),
+        pid,
+        pid != 0 && booleans().all().generate(in),
+        Generate.enumValues(Want.class).generate(in),
+        booleans().all().generate(in),
+        Generate.enumValues(Phase.class).generate(in),
+        EXTENSIONS.generate(in));
+  };
+
+  private static final Gen<byte[]> RANDOM_BYTES = Generate.byteArrays(integers().between(18, 80),
+      Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+  private static final Gen<Byte> PLAUSIBLE =
+      Generate.pick(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 'u', (byte) 'd'));
+
+  /**
+   * Any bytes, but half the time with no child (pid 0) and half the time with plausible values in
+   * bytes 16-20: uniform bytes would almost never hit those cases.
+   */
+  private static final Gen<byte[]> FILES = ((Gen<byte[]>) in -> {
+    byte[] b = RANDOM_BYTES.generate(in);
+    if (booleans().all().generate(in)) {
+      Arrays.fill(b, 12, 16, (byte) 0);
+    }
+    for (int i = 16; i < Math.min(b.length, 21); i++) {
+      if (booleans().all().generate(in)) {
+        b[i] = PLAUSIBLE.generate(in);
+      }
+    }
+    return b;
+  }).describedAs(Arrays::toString);
+
+  @Test
+  void decodeInvertsEncode() {
+    qt().forAll(STATUSES).checkAssert(s -> {
+      byte[] b = StatusCodec.encode(s);
+      assertEquals(s.extension().isPresent() ? StatusCodec.SIZE : StatusCodec.RUNIT_SIZE, b.length);
+      assertEquals(s, decode(b, b.length));
+    });
+  }
+
+  @Test
+  void anyBytesDecodeAndTheDaemontoolsFieldsSurvive() {
+    qt().forAll(FILES).checkAssert(b -> {
+      Status s = decode(b, b.length);
+      byte[] again = StatusCodec.encode(s);
+
+      assertArrayEquals(Arrays.copyOf(b, 16), Arrays.copyOf(again, 16));
+      assertEquals(b[16] != 0 && s.isUp() ? 1 : 0, again[16]);
+      boolean known = b[17] == 'u' || b[17] == 'd' || b[17] == 0;
+      assertEquals(known ? b[17] : 0, again[17]);
+      if (b.length >= StatusCodec.RUNIT_SIZE) {
+        assertEquals(b[18] != 0 ? 1 : 0, again[18]);
+        boolean runitPhase = b[19] >= 0 && b[19] <= 2;
+        assertEquals(runitPhase ? b[19] : s.isUp() ? 1 : 0, again[19]);
+      }
+      assertEquals(b.length >= StatusCodec.SIZE && b[20] != 0, s.extension().isPresent());
+    });
+  }
+
+  private static Status decode(byte[] b, int length) {
+    try {
+      return StatusCodec.decode(b, length);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
