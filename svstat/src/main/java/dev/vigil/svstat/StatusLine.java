@@ -12,11 +12,14 @@ public final class StatusLine {
    * {@code up (pid P) S seconds} or {@code down S seconds}, then the suffixes in daemontools'
    * order. S is whole seconds from the label to {@code nowUnix}, 0 for a label in the future,
    * computed on the unsigned labels as daemontools does (a zeroed label shows a huge age).
+   * daemontools prints the age through a double (tai_approx): exact below 2^53 seconds, rounded
+   * to 53 significant bits above, which only a garbage label reaches.
    */
   public static String format(Status s, long nowUnix, boolean normallyUp) {
     long nowLabel = Tai64n.EPOCH + nowUnix;
     long label = s.stamp().label();
-    long seconds = Long.compareUnsigned(nowLabel, label) < 0 ? 0 : nowLabel - label;
+    // below 2^63 (nowLabel is), so the signed conversions are the unsigned ones daemontools does
+    long seconds = Long.compareUnsigned(nowLabel, label) < 0 ? 0 : (long) (double) (nowLabel - label);
     StringBuilder line = new StringBuilder();
     if (s.isUp()) {
       line.append("up (pid ").append(s.pid()).append(") ");
