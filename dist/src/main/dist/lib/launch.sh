@@ -1,26 +1,25 @@
 # Sourced by every launcher in bin/ once it has set:
 #   self  the launcher's real path    main  the class to run
 #   jars  its classpath, in lib/      kind  client | supervise
-# Shell builtins only on the way to exec (a fork costs about a millisecond, and a client is
-# meant to start as fast as a JVM can). The JVM flags below were chosen by measurement:
-# see bench/README.md.
 set -f  # jars may hold a classpath wildcard, which is for the JVM to expand
 lib=${self%/*}/../lib
-if [ -n "${JAVA_HOME:-}" ]; then
-  java=$JAVA_HOME/bin/java
-else
-  java=java
-fi
+. "$lib/jvm.sh"
 cp=
 for jar in $jars; do
   cp=$cp${cp:+:}$lib/$jar
 done
-case $kind in
-  client)
-    flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto"
-    ;;
-  supervise)
-    flags="--enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false -XX:+UseSerialGC -XX:-UsePerfData"
-    ;;
-esac
-exec "$java" $flags -cp "$cp" "$main" "$@"
+if [ "$kind" = client ]; then
+  flags=$client_flags
+  # A class-data archive made by train.sh for this very java: ~10 ms less per call. With any
+  # other java, or a JVM that rejects it, the client runs without it, silently.
+  archive=$lib/cds/${self##*/}.jsa
+  if [ -r "$archive" ] && [ -r "$lib/cds/java" ]; then
+    read -r trained < "$lib/cds/java"
+    if [ "$java" -ef "$trained" ]; then
+      flags="$flags -XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
+    fi
+  fi
+else
+  flags=$supervise_flags
+fi
+exec "$java" $flags ${VIGIL_JAVA_OPTS:-} -cp "$cp" "$main" "$@"

@@ -13,5 +13,9 @@ import java.util.OptionalInt;
  * @param childStartTicks the current child's start time as the kernel reports it (field 22 of
  *     {@code /proc/PID/stat}, clock ticks since boot); 0 when there is no child. With the pid it
  *     identifies the process across pid reuse.
+ * @param lockFd the descriptor in which the supervisor holds its flock on {@code supervise/lock}:
+ *     {@code /proc/SUPERVISORPID/fdinfo/LOCKFD} then shows that lock, which lets a client confirm
+ *     the supervisor runs without reading {@code /proc/locks} (see {@link Liveness})
  */
-public record Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks) {}
+public record Extension(
+    long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd) {}

@@ -195,6 +195,15 @@ public final class ServiceDir {
     return true;
   }
 
+  /** What vigil's status record says of its supervisor, or null (no record, or not vigil's). */
+  private Extension recordedSupervisor() {
+    try {
+      return readStatus().extension().orElse(null);
+    } catch (ServiceIOException e) {
+      return null;
+    }
+  }
+
   /**
    * daemontools' {@code open(fifo, O_WRONLY|O_NONBLOCK)} test without the system call: the errors
    * it would give, then "is there a reader" answered by the supervisor's lock.
@@ -208,7 +217,10 @@ public final class ServiceDir {
       if (!Files.isWritable(fifo)) {
         throw Errno.EACCES.exception(fifo.toString());
       }
-      return Liveness.isLocked(lock());
+      Extension holder = recordedSupervisor();
+      return holder == null
+          ? Liveness.isLocked(lock())
+          : Liveness.isLocked(lock(), holder.supervisorPid(), holder.lockFd());
     } catch (IOException e) {
       throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
     }

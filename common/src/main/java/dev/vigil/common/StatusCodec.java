@@ -21,6 +21,7 @@ import java.util.OptionalInt;
  * 26  4  starts since the supervisor began, big-endian
  * 30  8  current child's start time in clock ticks since boot, big-endian, 0 = none
  * 38  4  supervisor pid, big-endian
+ * 42  4  the supervisor's descriptor holding the flock on supervise/lock, big-endian
  * </pre>
  *
  * Later layout versions only append, so a reader takes every field it knows from any version at
@@ -32,7 +33,7 @@ public final class StatusCodec {
   /** What runit writes. */
   public static final int RUNIT_SIZE = 20;
   /** What vigil writes, and the most a reader needs to read. */
-  public static final int SIZE = 42;
+  public static final int SIZE = 46;
 
   /** The extension layout this codec writes. */
   public static final int VERSION = 1;
@@ -50,6 +51,7 @@ public final class StatusCodec {
   private static final int STARTS = 26;
   private static final int CHILD_START = 30;
   private static final int SUPERVISOR = 38;
+  private static final int LOCK_FD = 42;
 
   private static final int HAS_LAST_EXIT = 1;
 
@@ -76,6 +78,7 @@ public final class StatusCodec {
     putBig(b, STARTS, 4, x.starts());
     putBig(b, CHILD_START, 8, x.childStartTicks());
     putBig(b, SUPERVISOR, 4, x.supervisorPid());
+    putBig(b, LOCK_FD, 4, x.lockFd());
     return b;
   }
 
@@ -107,8 +110,8 @@ public final class StatusCodec {
       OptionalInt lastExit = (b[EXT_FLAGS] & HAS_LAST_EXIT) != 0
           ? OptionalInt.of((int) getBig(b, LAST_EXIT, 4))
           : OptionalInt.empty();
-      extension = Optional.of(new Extension(
-          getBig(b, SUPERVISOR, 4), getBig(b, STARTS, 4), lastExit, getBig(b, CHILD_START, 8)));
+      extension = Optional.of(new Extension(getBig(b, SUPERVISOR, 4), getBig(b, STARTS, 4),
+          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4)));
     }
     return new Status(stamp, pid, paused, want, termSent, phase, extension);
   }

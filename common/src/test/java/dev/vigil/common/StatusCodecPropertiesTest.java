@@ -26,7 +26,8 @@ class StatusCodecPropertiesTest {
   private static final Gen<Optional<Extension>> EXTENSIONS = booleans().all().zip(
       U32S, U32S, LAST_EXITS, longs().between(0, Long.MAX_VALUE),
       (has, supervisor, starts, lastExit, ticks) ->
-          has ? Optional.of(new Extension(supervisor, starts, lastExit, ticks)) : Optional.empty());
+          has ? Optional.of(new Extension(supervisor, starts, lastExit, ticks, (int) (ticks % 1024)))
+              : Optional.empty());
 
   /** Valid records: paused only with a child, since that is all the file can say. */
   private static final Gen<Status> STATUSES = in -> {

@@ -181,21 +181,21 @@ class StatusCodecTest {
   }
 
   @Test
-  void extensionRoundTripsIn42Bytes() throws IOException {
-    Extension x = new Extension(4294967295L, 3, OptionalInt.of(0x0100), 123456789012L);
+  void extensionRoundTripsIn46Bytes() throws IOException {
+    Extension x = new Extension(4294967295L, 3, OptionalInt.of(0x0100), 123456789012L, 5);
     Status s = new Status(STAMP, 4242, true, Want.UP, true, Phase.RUN, Optional.of(x));
 
     byte[] b = StatusCodec.encode(s);
 
     assertEquals(StatusCodec.SIZE, b.length);
-    assertArrayEquals(hex("01 01 00 00 01 00 00 00 00 03 00 00 00 1c be 99 1a 14 ff ff ff ff"),
-        Arrays.copyOfRange(b, 20, 42));
+    assertArrayEquals(hex("01 01 00 00 01 00 00 00 00 03 00 00 00 1c be 99 1a 14 ff ff ff ff 00 00 00 05"),
+        Arrays.copyOfRange(b, 20, 46));
     assertEquals(s, StatusCodec.decode(b, b.length));
   }
 
   @Test
   void extensionWithoutLastExitClearsTheFlag() throws IOException {
-    Extension x = new Extension(99, 1, OptionalInt.empty(), 0);
+    Extension x = new Extension(99, 1, OptionalInt.empty(), 0, 3);
     Status s = new Status(STAMP, 0, false, Want.DOWN, false, Phase.DOWN, Optional.of(x));
 
     byte[] b = StatusCodec.encode(s);
@@ -208,7 +208,7 @@ class StatusCodecTest {
   @Test
   void versionByteZeroMeansNoExtension() throws IOException {
     byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,
-        Optional.of(new Extension(1, 2, OptionalInt.of(3), 4))));
+        Optional.of(new Extension(1, 2, OptionalInt.of(3), 4, 5))));
     b[20] = 0;
 
     assertEquals(Optional.empty(), StatusCodec.decode(b, b.length).extension());
@@ -216,10 +216,10 @@ class StatusCodecTest {
 
   @Test
   void laterLayoutVersionsAreReadForTheFieldsWeKnow() throws IOException {
-    Extension x = new Extension(77, 5, OptionalInt.of(9), 11);
+    Extension x = new Extension(77, 5, OptionalInt.of(9), 11, 4);
     byte[] b = Arrays.copyOf(StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,
         Optional.of(x))), 64);
-    Arrays.fill(b, 42, 64, (byte) 0xee);
+    Arrays.fill(b, StatusCodec.SIZE, 64, (byte) 0xee);
 
     for (int version : new int[] {2, 127, 128, 255}) {
       b[20] = (byte) version;
@@ -228,11 +228,11 @@ class StatusCodecTest {
   }
 
   @Test
-  void shorterThan42BytesHasNoExtensionEvenWithAVersionByte() throws IOException {
+  void shorterThanTheExtensionHasNoExtensionEvenWithAVersionByte() throws IOException {
     byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,
-        Optional.of(new Extension(1, 2, OptionalInt.of(3), 4))));
+        Optional.of(new Extension(1, 2, OptionalInt.of(3), 4, 5))));
 
-    assertEquals(Optional.empty(), StatusCodec.decode(b, 41).extension());
+    assertEquals(Optional.empty(), StatusCodec.decode(b, StatusCodec.SIZE - 1).extension());
   }
 
   @Test

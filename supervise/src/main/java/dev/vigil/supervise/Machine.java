@@ -42,14 +42,17 @@ public final class Machine {
 
   private final String runName;
   private final long supervisorPid;
+  private final int lockFd;
 
   /**
    * @param serviceName the service directory as typed, for messages
    * @param supervisorPid recorded in every status record
+   * @param lockFd the descriptor holding the flock on supervise/lock, recorded likewise
    */
-  public Machine(String serviceName, long supervisorPid) {
+  public Machine(String serviceName, long supervisorPid, int lockFd) {
     this.runName = serviceName + "/run";
     this.supervisorPid = supervisorPid;
+    this.lockFd = lockFd;
   }
 
   /** A next state and what to do to get there. */
@@ -339,6 +342,6 @@ public final class Machine {
   public Status status(State s) {
     return new Status(s.stamp(), s.pid(), s.paused(), s.want(), s.termSent(),
         s.isUp() ? Phase.RUN : Phase.DOWN,
-        Optional.of(new Extension(supervisorPid, s.starts(), s.lastExit(), s.childStartTicks())));
+        Optional.of(new Extension(supervisorPid, s.starts(), s.lastExit(), s.childStartTicks(), lockFd)));
   }
 }

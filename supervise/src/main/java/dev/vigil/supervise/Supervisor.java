@@ -62,9 +62,10 @@ public final class Supervisor {
     int controlFd = -1;
     Child child;
 
-    Service(ServiceDir dir) {
+    Service(ServiceDir dir, int lockFd) {
       this.dir = dir;
-      this.machine = new Machine(dir.name(), pid);
+      this.machine = new Machine(dir.name(), pid, lockFd);
+      held.add(lockFd);
       this.status = new AtomicFile(dir.status(), dir.statusNew(), dir.show("supervise/status.new"), err);
       this.pidFile = new AtomicFile(dir.pid(), dir.pidNew(), dir.show("supervise/pid.new"), err);
     }
@@ -90,9 +91,9 @@ public final class Supervisor {
       throw Die.fatal(Exit.TEMPORARY, "unable to stat " + dir.show("down"), e);
     }
     makeSuperviseDirectory(dir);
-    Service s = new Service(dir);
+    Service s;
     try {
-      s.held.add(os.lock(dir.lock()));
+      s = new Service(dir, os.lock(dir.lock()));
     } catch (IOException e) {
       throw Die.fatal(Exit.TEMPORARY, "unable to acquire " + dir.show("supervise/lock"), e);
     }

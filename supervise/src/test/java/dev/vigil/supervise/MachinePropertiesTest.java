@@ -33,7 +33,7 @@ class MachinePropertiesTest {
   }
 
   private static void run(boolean normallyUp, List<Integer> actions) {
-    Machine machine = new Machine("svc", 77);
+    Machine machine = new Machine("svc", 77, 5);
     Driver d = new Driver(machine);
     d.step(machine.begin(normallyUp, d.now, Tai64n.ofUnix(0, 0)));
     d.deliver(new Event.Tick());

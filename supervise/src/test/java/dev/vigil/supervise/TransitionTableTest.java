@@ -29,7 +29,7 @@ class TransitionTableTest {
   private static final long CHILD = 1000;
   private static final Path GOLDEN = Path.of("src/test/resources/transitions.txt");
 
-  private final Machine machine = new Machine("svc", 77);
+  private final Machine machine = new Machine("svc", 77, 5);
 
   /** A state together with the time at which the events of its rows arrive. */
   private record Row(State state, long now) {}

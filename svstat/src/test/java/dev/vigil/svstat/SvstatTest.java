@@ -171,14 +171,14 @@ class SvstatTest {
     assertEquals(new Captured(0, dir.name() + ": up (pid 4294967295) 0 seconds, paused\n", ""), svstat(dir.name()));
   }
 
-  /** runit's 20-byte and vigil's 42-byte records give the line the first 18 bytes give. */
+  /** runit's 20-byte and vigil's 46-byte records give the line the first 18 bytes give. */
   @Test
   void longerRecordsReadAsTheirFirst18Bytes() throws Exception {
     ServiceDir dir = supervised("service");
     Tai64n stamp = Tai64n.ofUnix(nowSeconds() + FUTURE, 0);
     Status runit = new Status(stamp, 77, true, Want.DOWN, true, Phase.FINISH, Optional.empty());
     Status vigil = new Status(stamp, 77, true, Want.DOWN, true, Phase.RUN,
-        Optional.of(new Extension(12, 3, OptionalInt.of(256), 999)));
+        Optional.of(new Extension(12, 3, OptionalInt.of(256), 999, 7)));
     String line = dir.name() + ": up (pid 77) 0 seconds, paused, want down\n";
 
     for (byte[] record : new byte[][] {daemontools(runit), StatusCodec.encode(runit), StatusCodec.encode(vigil)}) {
