@@ -1,0 +1,184 @@
+package dev.vigil.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.common.Command;
+import dev.vigil.common.ServiceDir;
+import dev.vigil.common.Status;
+import dev.vigil.fixtures.Await;
+import dev.vigil.fixtures.Captured;
+import dev.vigil.fixtures.Processes;
+import dev.vigil.fixtures.Services;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every program through its real launcher in the installed tree ({@code dist/target/vigil}),
+ * on the JDK that built it and on JDK 25 when one is installed: the right output, the right exit
+ * code, and not one line of JVM warnings.
+ */
+class LaunchersTest {
+  private static final Path HOME = Path.of(System.getProperty("vigil.home"));
+  private static final Path BIN = HOME.resolve("bin");
+  private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
+  @TempDir Path root;
+
+  private final Processes processes = new Processes();
+
+  @AfterEach
+  void stop() {
+    processes.close();
+  }
+
+  /** The JDKs to launch with, as JAVA_HOME values. */
+  static Stream<String> jdks() {
+    return Stream.of(System.getProperty("java.home"), JDK25.toString());
+  }
+
+  private static void requireJdk(String javaHome) {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of(javaHome, "bin/java")),
+        () -> "JDK missing: " + javaHome + " (launcher test on that JDK skipped)");
+  }
+
+  private Captured run(String javaHome, Map<String, String> env, String... command) throws IOException {
+    Path out = root.resolve("out");
+    Path err = root.resolve("err");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
+        .redirectInput(new File("/dev/null"))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    pb.environment().put("JAVA_HOME", javaHome);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("still running after 60 s: " + List.of(command));
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    return new Captured(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private Captured run(String javaHome, String... command) throws IOException {
+    return run(javaHome, Map.of(), command);
+  }
+
+  private static String bin(String program) {
+    return BIN.resolve(program).toString();
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void svokWithoutArgumentsPrintsUsage(String jdk) throws IOException {
+    requireJdk(jdk);
+    assertEquals(new Captured(100, "", "svok: usage: svok dir\n"), run(jdk, bin("svok")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void svstatReportsAMissingDirectoryOnStdout(String jdk) throws IOException {
+    requireJdk(jdk);
+    assertEquals(new Captured(0, "nowhere: unable to chdir: file does not exist\n", ""),
+        run(jdk, bin("svstat"), "nowhere"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void svcRejectsAnUnknownOption(String jdk) throws IOException {
+    requireJdk(jdk);
+    assertEquals(new Captured(100, "", "svc: illegal option -- Z\nsvc options: " + Command.usage() + "\n"),
+        run(jdk, bin("svc"), "-Z", "nowhere"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void superviseRunsAServiceAndTheClientsDriveIt(String jdk) throws IOException {
+    requireJdk(jdk);
+    Services services = new Services(root);
+    ServiceDir dir = services.sleeper("app");
+    processes.watchPidLog(services.pidLog(), root);
+    Path log = root.resolve("supervise.log");
+    ProcessBuilder pb = new ProcessBuilder(bin("supervise"), "app").directory(root.toFile())
+        .redirectInput(new File("/dev/null"))
+        .redirectOutput(log.toFile())
+        .redirectErrorStream(true);
+    pb.environment().put("JAVA_HOME", jdk);
+    Process supervise = pb.start();
+    try {
+      Status up = Await.value("app to come up", () -> status(dir), s -> s != null && s.isUp());
+      assertEquals(new Captured(0, "", ""), run(jdk, bin("svok"), "app"));
+      Captured svstat = run(jdk, bin("svstat"), "app");
+      assertTrue(svstat.out().startsWith("app: up (pid " + up.pid() + ") "), svstat.out());
+      assertEquals(new Captured(0, "", ""), run(jdk, bin("svc"), "-dx", "app"));
+      assertEquals(0, Processes.awaitExit(supervise, Duration.ofSeconds(15)));
+      assertFalse(Processes.alive(up.pid()), "the child is gone");
+      assertEquals("", Files.readString(log), "supervise printed nothing, the JVM no warnings");
+      assertEquals(new Captured(100, "", ""), run(jdk, bin("svok"), "app"));
+    } finally {
+      supervise.destroyForcibly();
+    }
+  }
+
+  private static Status status(ServiceDir dir) {
+    try {
+      return dir.readStatus();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void theClientClasspathHoldsNoNativeCode() throws IOException {
+    for (String program : List.of("svc", "svstat", "svok")) {
+      Captured c = run(System.getProperty("java.home"),
+          Map.of("VIGIL_JAVA_OPTS", "-XshowSettings:properties"), bin(program));
+      String classpath = c.err().lines().filter(l -> l.contains("java.class.path = "))
+          .findFirst().orElseThrow(() -> new AssertionError("no class path shown:\n" + c.err()));
+      assertTrue(classpath.contains("vigil-common.jar"), classpath);
+      assertFalse(classpath.contains("jnr") || classpath.contains("jffi") || classpath.contains("*"),
+          program + " must not load native code: " + classpath);
+    }
+  }
+
+  @Test
+  void aLauncherWorksThroughASymlink() throws IOException {
+    Path link = Files.createSymbolicLink(root.resolve("svstat"), BIN.resolve("svstat"));
+    assertEquals(new Captured(0, "nowhere: unable to chdir: file does not exist\n", ""),
+        run(System.getProperty("java.home"), link.toString(), "nowhere"));
+  }
+
+  @Test
+  void theClientsUseTheirClassDataArchive() throws IOException {
+    Path archive = HOME.resolve("lib/cds/svstat.jsa");
+    Assumptions.assumeTrue(Files.exists(archive), "no archive was made for this JDK");
+    Captured c = run(System.getProperty("java.home"),
+        Map.of("VIGIL_JAVA_OPTS", "-Xlog:class+load=info:stderr"), bin("svstat"), "nowhere");
+    List<String> ours = new ArrayList<>();
+    c.err().lines().filter(l -> l.contains("dev.vigil.")).forEach(ours::add);
+    assertFalse(ours.isEmpty(), c.err());
+    for (String line : ours) {
+      assertTrue(line.contains("shared objects file"), "loaded from the archive: " + line);
+    }
+  }
+}
