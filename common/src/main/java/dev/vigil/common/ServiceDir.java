@@ -99,7 +99,7 @@ public final class ServiceDir {
     if (name.isEmpty()) {
       throw Errno.ENOENT.exception(name);
     }
-    BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class);
+    BasicFileAttributes a = stat(dir);
     if (!a.isDirectory()) {
       throw Errno.ENOTDIR.exception(name);
     }
@@ -111,7 +111,7 @@ public final class ServiceDir {
   /** No {@code down} file (a dangling symlink counts as none, as stat(2) follows it). */
   public boolean isNormallyUp() throws IOException {
     try {
-      Files.readAttributes(down(), BasicFileAttributes.class);
+      stat(down());
       return false;
     } catch (NoSuchFileException e) {
       return true;
@@ -136,7 +136,7 @@ public final class ServiceDir {
     Path file = status();
     BasicFileAttributes a;
     try {
-      a = Files.readAttributes(file, BasicFileAttributes.class);
+      a = stat(file);
     } catch (IOException e) {
       throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
     }
@@ -195,6 +195,31 @@ public final class ServiceDir {
     return true;
   }
 
+  /**
+   * stat(2), following symlinks. Newer JDKs (25) report ENOTDIR, a path through a regular file,
+   * as NoSuchFileException; daemontools' messages and svok's exit code tell the two apart, so
+   * ENOTDIR is restored: a missing path whose nearest existing ancestor is no directory.
+   */
+  static BasicFileAttributes stat(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      for (Path up = path.getParent(); up != null; up = up.getParent()) {
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(up, BasicFileAttributes.class);
+        } catch (NoSuchFileException missing) {
+          continue;
+        }
+        if (!a.isDirectory()) {
+          throw Errno.ENOTDIR.exception(path.toString());
+        }
+        break;
+      }
+      throw e;
+    }
+  }
+
   /** What vigil's status record says of its supervisor, or null (no record, or not vigil's). */
   private Extension recordedSupervisor() {
     try {
@@ -210,7 +235,7 @@ public final class ServiceDir {
    */
   private boolean openableForWriting(Path fifo) throws ServiceIOException {
     try {
-      BasicFileAttributes a = Files.readAttributes(fifo, BasicFileAttributes.class);
+      BasicFileAttributes a = stat(fifo);
       if (a.isDirectory()) {
         throw Errno.EISDIR.exception(fifo.toString());
       }

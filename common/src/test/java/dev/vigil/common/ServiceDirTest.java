@@ -195,4 +195,25 @@ class ServiceDirTest {
     assertEquals(ServiceIOException.Step.OPEN, e.step);
     assertEquals("file does not exist", e.reason);
   }
+
+  /** Whatever the JDK calls it, a path through a regular file is ENOTDIR, as for daemontools. */
+  @Test
+  void aPathThroughAFileIsNotADirectory() throws IOException {
+    Path file = Files.writeString(tmp.resolve("plain"), "x");
+    for (Path p : new Path[] {file.resolve("x"), file.resolve("x/y"), Path.of("/etc/passwd/x")}) {
+      IOException e = assertThrows(IOException.class, () -> ServiceDir.stat(p), p::toString);
+      assertEquals("not a directory", Errno.text(e), p::toString);
+    }
+    IOException missing = assertThrows(IOException.class, () -> ServiceDir.stat(tmp.resolve("no/such")));
+    assertEquals("file does not exist", Errno.text(missing));
+  }
+
+  @Test
+  void superviseBeingAFileIsNotADirectoryForTheOkCheck() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("supervise-is-a-file"));
+    Files.writeString(dir.resolve("supervise"), "x");
+    ServiceIOException e = assertThrows(ServiceIOException.class, () -> ServiceDir.of(dir).isSupervised());
+    assertEquals("not a directory", e.reason);
+    assertEquals(Errno.ENOTDIR, e.errno);
+  }
 }

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LaunchersTest {
   private static final Path HOME = Path.of(System.getProperty("vigil.home"));
   private static final Path BIN = HOME.resolve("bin");
+  private static final Path JDK17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
   private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
   @TempDir Path root;
@@ -47,9 +48,9 @@ class LaunchersTest {
     processes.close();
   }
 
-  /** The JDKs to launch with, as JAVA_HOME values. */
+  /** The JDKs to launch with, as JAVA_HOME values: the one that built the tree, 17 and 25. */
   static Stream<String> jdks() {
-    return Stream.of(System.getProperty("java.home"), JDK25.toString());
+    return Stream.of(System.getProperty("java.home"), JDK17.toString(), JDK25.toString()).distinct();
   }
 
   private static void requireJdk(String javaHome) {
