@@ -25,7 +25,8 @@ import java.util.OptionalLong;
  *       crash loop takes effect in milliseconds.
  *   <li>A failed exec leaves the service down (no fake pid) and is retried at the deadline.
  *   <li>{@link Event.Terminate} (SIGTERM, SIGINT, SIGHUP to supervise) takes the child down,
- *       escalating to SIGKILL after {@link #SHUTDOWN_GRACE_NANOS}, and then exits.
+ *       escalating to SIGKILL after {@link #SHUTDOWN_GRACE_NANOS}, and then exits. It cannot be
+ *       undone: u and o are ignored from then on, so the last status says want down.
  * </ul>
  */
 public final class Machine {
@@ -97,9 +98,9 @@ public final class Machine {
   private Step onCommand(State s, Command command, long now) {
     // a switch expression over the enum with no default: a new letter fails to compile here
     return switch (command) {
-      case UP -> onUp(s, now);
+      case UP -> s.stopping() ? unchanged(s) : onUp(s, now);
       case DOWN -> onDown(s);
-      case ONCE -> onOnce(s, now);
+      case ONCE -> s.stopping() ? unchanged(s) : onOnce(s, now);
       case EXIT -> onExit(s);
       case PAUSE -> onPause(s);
       case CONTINUE -> onContinue(s);
