@@ -1,0 +1,68 @@
+package dev.vigil.supervise;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.fixtures.Captured;
+import dev.vigil.fixtures.Peers;
+import dev.vigil.fixtures.Processes;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our supervise, daemontools' supervise and runit's runsv all take flock(2) on supervise/lock, so
+ * whichever holds a directory keeps the others out, each saying so in its own words, exit 111.
+ */
+class LockInteropTest extends LiveTest {
+
+  @Test
+  void daemontoolsAndRunitAreKeptOutOfADirectoryWeHold() throws IOException {
+    String theirSupervise = Peers.require("supervise");
+    String runsv = Peers.require("runsv");
+    services.sleeper("svc");
+    SuperviseProcess ours = supervise("svc");
+    long child = ours.awaitChild();
+    byte[] status = ours.statusBytes();
+    long inode = ours.statusInode();
+
+    assertEquals(new Captured(111, "", "supervise: fatal: unable to acquire svc/supervise/lock: temporary failure\n"),
+        Processes.run(root, List.of(theirSupervise, "svc")));
+    assertEquals(new Captured(111, "", "runsv svc: fatal: unable to lock supervise/lock: temporary failure\n"),
+        Processes.run(root, List.of(runsv, "svc")));
+
+    assertEquals(child, ours.currentChild());
+    assertEquals(inode, ours.statusInode());
+    assertArrayEquals(status, ours.statusBytes());
+    assertEquals(1, logged(), "neither started a child");
+  }
+
+  @Test
+  void weAreKeptOutOfADirectoryDaemontoolsHolds() throws IOException {
+    String theirSupervise = Peers.require("supervise");
+    services.sleeper("svc");
+    SuperviseProcess theirs = launch().peer(theirSupervise).start("svc").awaitSupervised();
+    long child = theirs.awaitChild();
+
+    assertEquals(new Captured(111, "", "supervise: fatal: unable to acquire svc/supervise/lock: temporary failure\n"),
+        launch().runToExit("svc"));
+    assertEquals(child, theirs.currentChild());
+    assertTrue(theirs.isAlive());
+    assertEquals(1, logged());
+  }
+
+  @Test
+  void weAreKeptOutOfADirectoryRunitHolds() throws IOException {
+    String runsv = Peers.require("runsv");
+    services.sleeper("svc");
+    SuperviseProcess theirs = launch().peer(runsv).start("svc").awaitSupervised();
+    long child = theirs.awaitChild();
+
+    assertEquals(new Captured(111, "", "supervise: fatal: unable to acquire svc/supervise/lock: temporary failure\n"),
+        launch().runToExit("svc"));
+    assertEquals(child, theirs.currentChild());
+    assertTrue(theirs.isAlive());
+    assertEquals(1, logged());
+  }
+}

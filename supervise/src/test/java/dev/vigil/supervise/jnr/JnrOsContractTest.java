@@ -1,0 +1,152 @@
+package dev.vigil.supervise.jnr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.vigil.common.os.Child;
+import dev.vigil.common.os.Os;
+import dev.vigil.fixtures.Await;
+import dev.vigil.fixtures.OsContract;
+import dev.vigil.fixtures.Proc;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The libc door held to the Os contract, plus what only a real process can show: the child
+ * starts clean (jvm-notes §2). The test JVM is a good witness, as its threads run with SIGQUIT
+ * blocked and it holds dozens of descriptors without close-on-exec.
+ */
+class JnrOsContractTest extends OsContract {
+  private static final String AWAITING_THREAD = "vigil-await";
+
+  @Override
+  protected Os newOs() throws IOException {
+    return JnrOs.load();
+  }
+
+  @Override
+  protected void writeAsClient(Path fifo, byte[] bytes) throws IOException {
+    // O_RDWR never blocks on a FIFO, as vigil's svc writes
+    try (FileChannel out = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap(bytes));
+    }
+  }
+
+  /** Wakes from this thread while another one is blocked in epoll_wait. */
+  @Override
+  protected int awaitEndedByWake(int[] ready) throws Exception {
+    CompletableFuture<Integer> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        result.complete(os.await(-1, ready));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, AWAITING_THREAD);
+    t.setDaemon(true);
+    t.start();
+    long tid = Await.value("the " + AWAITING_THREAD + " thread to show in /proc", () -> taskNamed(AWAITING_THREAD),
+        id -> id > 0);
+    Await.until("the " + AWAITING_THREAD + " thread to block in epoll_wait", () -> inEpollWait(tid));
+    assertEquals(false, result.isDone(), "await(-1) returned before the wake");
+    os.wake();
+    return result.get(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void theChildStartsCleanInItsOwnSessionWithOnlyDescriptors0To2() throws IOException {
+    long self = ProcessHandle.current().pid();
+    Child c = spawn(sleeper());
+    // the program exec'd by the run script, as it runs, not the shell before it
+    Await.until("the run script to exec sleep", () -> Proc.commandLine(c.pid()).get(0).equals("sleep"));
+    assertEquals(List.of(0, 1, 2), Proc.fds(c.pid()), "descriptors");
+    assertEquals(0L, Proc.signals(c.pid(), "SigBlk"), "blocked signals");
+    assertEquals(0L, Proc.signals(c.pid(), "SigIgn"), "ignored signals");
+    assertEquals(c.pid(), Proc.session(c.pid()), "session leader");
+    assertEquals(c.pid(), Proc.processGroup(c.pid()), "group leader");
+    assertNotEquals(Proc.session(self), Proc.session(c.pid()));
+    assertEquals(self, Proc.parent(c.pid()));
+    assertEquals(dir.resolve("service").toRealPath(), Proc.cwd(c.pid()), "cwd");
+    assertEquals(Proc.startTicks(c.pid()), c.startTicks(), "start ticks = field 22 of /proc/PID/stat");
+    assertEquals(List.of("sleep", "100000"), Proc.commandLine(c.pid()));
+    // the witness: this JVM's own threads block SIGQUIT, so the reset is real
+    assertNotEquals(0L, Proc.signals(self, "SigBlk") | blockedInSomeThread(self), "witness");
+  }
+
+  @Test
+  void theRunScriptGetsArgv0DotSlashRunAndTheJvmsEnvironment() throws IOException {
+    Path service = Files.createDirectories(dir.resolve("service"));
+    Files.writeString(service.resolve("run"),
+        "#!/bin/sh\necho \"$0|$#\" > argv\nexec sleep 100000\n", StandardCharsets.UTF_8);
+    service.resolve("run").toFile().setExecutable(true);
+    Child c = spawn(service);
+    Await.until("the run script to write argv", () -> {
+      try {
+        return Files.readString(service.resolve("argv")).endsWith("\n");
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    assertEquals("./run|0\n", Files.readString(service.resolve("argv")));
+    Await.until("the run script to exec sleep", () -> Proc.commandLine(c.pid()).get(0).equals("sleep"));
+    assertEquals(System.getenv("PATH"), Proc.environment(c.pid()).get("PATH"));
+    assertEquals(System.getenv("HOME"), Proc.environment(c.pid()).get("HOME"));
+  }
+
+  private static long taskNamed(String name) {
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        String comm = Files.readString(task.resolve("comm")).trim();
+        if (comm.equals(name)) {
+          return Long.parseLong(task.getFileName().toString());
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** The thread sleeps in epoll: the kernel's wait channel or the syscall it is blocked in. */
+  private static boolean inEpollWait(long tid) {
+    try {
+      Path task = Path.of("/proc/self/task/" + tid);
+      String wchan = Files.readString(task.resolve("wchan")).trim();
+      if (wchan.contains("ep_poll")) {
+        return true;
+      }
+      String call = Files.readString(task.resolve("syscall")).trim().split(" ")[0];
+      // x86_64 epoll_wait 232, epoll_pwait 281; aarch64 epoll_pwait 22; epoll_pwait2 441
+      boolean x86 = System.getProperty("os.arch").contains("64") && !System.getProperty("os.arch").startsWith("aarch");
+      return List.of("441").contains(call) || (x86 ? List.of("232", "281") : List.of("22")).contains(call);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static long blockedInSomeThread(long pid) {
+    long any = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        for (String line : Files.readAllLines(task.resolve("status"))) {
+          if (line.startsWith("SigBlk:")) {
+            any |= Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          }
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return any;
+  }
+}
