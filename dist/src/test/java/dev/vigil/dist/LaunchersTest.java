@@ -10,7 +10,7 @@ import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.Processes;
-import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.ServiceTest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,20 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on the JDK that built it and on JDK 25 when one is installed: the right output, the right exit
  * code, and not one line of JVM warnings.
  */
-class LaunchersTest {
+class LaunchersTest extends ServiceTest {
   private static final Path HOME = Path.of(System.getProperty("vigil.home"));
   private static final Path BIN = HOME.resolve("bin");
   private static final Path JDK17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
   private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
-
-  @TempDir Path root;
-
-  private final Processes processes = new Processes();
-
-  @AfterEach
-  void stop() {
-    processes.close();
-  }
 
   /** The JDKs to launch with, as JAVA_HOME values: the one that built the tree, 17 and 25. */
   static Stream<String> jdks() {
@@ -116,9 +105,7 @@ class LaunchersTest {
   @MethodSource("jdks")
   void superviseRunsAServiceAndTheClientsDriveIt(String jdk) throws IOException {
     requireJdk(jdk);
-    Services services = new Services(root);
     ServiceDir dir = services.sleeper("app");
-    processes.watchPidLog(services.pidLog(), root);
     Path log = root.resolve("supervise.log");
     ProcessBuilder pb = new ProcessBuilder(bin("supervise"), "app").directory(root.toFile())
         .redirectInput(new File("/dev/null"))

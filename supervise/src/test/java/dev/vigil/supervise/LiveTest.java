@@ -2,8 +2,7 @@ package dev.vigil.supervise;
 
 import dev.vigil.common.ServiceDir;
 import dev.vigil.fixtures.Await;
-import dev.vigil.fixtures.Proc;
-import dev.vigil.fixtures.Processes;
+import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.fixtures.Services;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,55 +12,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of the tests that run real supervisors on temporary service directories. Each test gets a
- * fresh root; afterwards every supervisor it started is stopped (svc -dx), every process is
- * killed by pid, and the test fails if anything is still running with its working directory
- * under the root: nothing a test starts may outlive it.
+ * Base of the tests that run real supervisors on temporary service directories: every
+ * supervisor a test started is stopped with svc -dx afterwards, before {@link ServiceTest}
+ * kills what is left by pid and fails the test if anything still runs under its root.
  */
-abstract class LiveTest {
-  @TempDir
-  Path tempDir;
-
-  /** The real path of the test's directory: what /proc/PID/cwd shows. */
-  Path root;
-  Services services;
-  Processes processes;
+abstract class LiveTest extends ServiceTest {
   private final List<SuperviseProcess> started = new ArrayList<>();
 
-  @BeforeEach
-  void setUpLive() throws IOException {
-    root = tempDir.toRealPath();
-    services = new Services(root);
-    processes = new Processes();
-    processes.watchPidLog(services.pidLog(), root);
-  }
-
   @AfterEach
-  void tearDownLive() {
-    AssertionError failure = null;
+  void stopSupervisors() {
     for (SuperviseProcess s : started) {
-      try {
-        s.stop();
-      } catch (AssertionError e) {
-        failure = failure == null ? e : failure;
-      }
-    }
-    processes.close();
-    try {
-      Await.until("nothing to be left running under " + root, () -> Proc.runningUnder(root).isEmpty());
-    } catch (AssertionError e) {
-      List<Long> left = Proc.runningUnder(root);
-      for (long pid : left) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
-      throw new AssertionError("left running:\n" + Proc.describe(left), e);
-    }
-    if (failure != null) {
-      throw failure;
+      s.stop();
     }
   }
 
@@ -125,16 +88,5 @@ abstract class LiveTest {
   static void awaitReady(ServiceDir dir, int times) {
     Await.until(dir.name() + " to be ready (" + times + ")",
         () -> signals(dir).stream().filter("ready"::equals).count() >= times);
-  }
-
-  /**
-   * A service whose child ignores SIGTERM: the ignore survives the exec into sleep. The pid is
-   * logged after the trap is set, so once it is logged a TERM can no longer kill it.
-   */
-  ServiceDir stubborn(String name) throws IOException {
-    Path dir = Files.createDirectories(root.resolve(name));
-    Services.script(dir.resolve("run"),
-        "trap '' TERM\necho $$ >> " + services.pidLog() + "\nexec sleep 100000\n");
-    return ServiceDir.of(dir);
   }
 }

@@ -63,7 +63,7 @@ class PeerToolsInteropTest extends LiveTest {
   @Test
   void runitSvShowsGotTermForAChildThatIgnoresIt() throws IOException {
     String sv = Peers.require("sv");
-    stubborn("svc");
+    services.stubborn("svc");
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
     Await.until("the run script to have set its trap", () -> logged() == 1);

@@ -160,7 +160,7 @@ class SuperviseControlTest extends LiveTest {
 
   @Test
   void termAndDownOnAChildThatIgnoresTermSetByte18AndKillEndsIt() throws IOException {
-    stubborn("svc");
+    services.stubborn("svc");
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
     Await.until("the run script to have set its trap", () -> logged() == 1);

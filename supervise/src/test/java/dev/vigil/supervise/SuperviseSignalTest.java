@@ -50,7 +50,7 @@ class SuperviseSignalTest extends LiveTest {
 
   @Test
   void aChildThatIgnoresTermIsKilledAfterTwoSeconds() throws IOException {
-    stubborn("svc");
+    services.stubborn("svc");
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
     Await.until("the run script to have set its trap", () -> logged() == 1);
@@ -86,7 +86,7 @@ class SuperviseSignalTest extends LiveTest {
 
   @Test
   void upAfterTheSignalDoesNotBringTheChildBack() throws IOException {
-    stubborn("svc");
+    services.stubborn("svc");
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
     Await.until("the run script to have set its trap", () -> logged() == 1);

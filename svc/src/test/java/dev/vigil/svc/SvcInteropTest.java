@@ -12,7 +12,7 @@ import dev.vigil.fixtures.FakeSupervisor;
 import dev.vigil.fixtures.PeerSupervisor;
 import dev.vigil.fixtures.Peers;
 import dev.vigil.fixtures.Processes;
-import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.ServiceTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,10 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * scenario runs once with each svc, and daemontools svstat must show the same states. Warnings
  * are compared with daemontools svc's, byte for byte.
  */
-class SvcInteropTest {
+class SvcInteropTest extends ServiceTest {
   /** Both sides run with the same working directory, so relative names mean the same. */
   private static final Path CWD = Path.of("").toAbsolutePath();
 
@@ -47,19 +44,6 @@ class SvcInteropTest {
     }
   }
 
-  @TempDir Path root;
-  private Services services;
-  private final Processes processes = new Processes();
-
-  @BeforeEach
-  void setUp() {
-    services = new Services(root);
-  }
-
-  @AfterEach
-  void tearDown() {
-    processes.close();
-  }
 
   private static Captured daemontoolsSvc(String... args) {
     List<String> command = new ArrayList<>(List.of(Peers.require("svc")));

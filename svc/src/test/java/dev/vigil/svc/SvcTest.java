@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.FakeSupervisor;
-import dev.vigil.fixtures.Processes;
-import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.ServiceTest;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,35 +18,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** svc in-process (spec §5), reading what arrives on supervise/control behind a fake supervisor. */
-class SvcTest {
+class SvcTest extends ServiceTest {
   private static final String USAGE = "svc options: u up, d down, o once, x exit, p pause, c continue,"
       + " h hup, a alarm, i interrupt, t term, k kill, q quit, 1 usr1, 2 usr2, w winch\n";
   private static final Captured QUIET = new Captured(0, "", "");
 
-  @TempDir Path root;
-  private Services services;
-  private final Processes processes = new Processes();
   private final List<AutoCloseable> taps = new ArrayList<>();
 
-  @BeforeEach
-  void setUp() {
-    services = new Services(root);
-  }
-
   @AfterEach
-  void tearDown() throws Exception {
+  void closeTaps() throws Exception {
     for (AutoCloseable t : taps) {
       t.close();
     }
-    processes.close();
   }
 
   private static Captured svc(String... args) {

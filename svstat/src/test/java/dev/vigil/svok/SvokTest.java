@@ -5,30 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.FakeSupervisor;
-import dev.vigil.fixtures.Processes;
-import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.ServiceTest;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** svok in-process (spec §7): 0 supervised, 100 not, 111 cannot tell; stdout always empty. */
-class SvokTest {
-  @TempDir Path root;
-  private Services services;
-  private final Processes processes = new Processes();
-
-  @BeforeEach
-  void setUp() {
-    services = new Services(root);
-  }
-
-  @AfterEach
-  void tearDown() {
-    processes.close();
-  }
+class SvokTest extends ServiceTest {
 
   private static Captured svok(String... args) {
     return Captured.of(Main::run, args);

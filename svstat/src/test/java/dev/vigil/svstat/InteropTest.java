@@ -15,17 +15,14 @@ import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.PeerSupervisor;
 import dev.vigil.fixtures.Peers;
 import dev.vigil.fixtures.Processes;
-import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.svok.Svok;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,23 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every state of a real daemontools supervise and runit runsv, and on every broken directory.
  * Output must be identical but for the seconds; svok's exit code and messages identical.
  */
-class InteropTest {
+class InteropTest extends ServiceTest {
   /** Both sides run with the same working directory, so relative names mean the same. */
   private static final Path CWD = Path.of("").toAbsolutePath();
 
-  @TempDir Path root;
-  private Services services;
-  private final Processes processes = new Processes();
-
-  @BeforeEach
-  void setUp() {
-    services = new Services(root);
-  }
-
-  @AfterEach
-  void tearDown() {
-    processes.close();
-  }
 
   private static Captured daemontools(String program, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Peers.require(program)));

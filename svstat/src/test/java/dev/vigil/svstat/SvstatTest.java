@@ -12,9 +12,7 @@ import dev.vigil.common.Tai64n;
 import dev.vigil.common.Want;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.FakeSupervisor;
-import dev.vigil.fixtures.Processes;
-import dev.vigil.fixtures.Services;
-import java.io.IOException;
+import dev.vigil.fixtures.ServiceTest;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,32 +21,16 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** svstat in-process on real directories, with hand-made status files behind a fake supervisor. */
-class SvstatTest {
+class SvstatTest extends ServiceTest {
   /** A label this far ahead always prints {@code 0 seconds}, whenever the test runs. */
   private static final long FUTURE = 1_000_000;
 
-  @TempDir Path root;
-  private Services services;
-  private final Processes processes = new Processes();
-
-  @BeforeEach
-  void setUp() {
-    services = new Services(root);
-  }
-
-  @AfterEach
-  void tearDown() {
-    processes.close();
-  }
 
   private static Captured svstat(String... dirs) {
     return Captured.of(Main::run, dirs);
