@@ -32,6 +32,16 @@ public final class Die extends RuntimeException {
     return new Die(exit, "fatal: " + what + ": " + Errno.text(cause));
   }
 
+  /**
+   * What a program's {@code run} does with whatever its body threw: a Die becomes its one line and
+   * code; anything else (a bug) becomes {@code PROG: fatal: internal error: ...} and 111. Never a
+   * stack trace. (A catch in each run, not a lambda: clients must not pay for invokedynamic.)
+   */
+  public static int report(String program, PrintStream err, RuntimeException e) {
+    Die d = e instanceof Die ? (Die) e : fatal(Exit.TEMPORARY, "internal error: " + e);
+    return d.report(program, err);
+  }
+
   /** Prints the diagnostic as one line on {@code err} and returns the exit code. */
   public int report(String program, PrintStream err) {
     Messages.line(err, program, getMessage());

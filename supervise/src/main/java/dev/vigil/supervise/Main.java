@@ -26,19 +26,23 @@ public final class Main {
 
   static int run(String[] args, PrintStream err) {
     try {
-      if (args.length != 1) {
-        throw Die.usage("supervise dir");
-      }
-      Supervisor supervisor = new Supervisor(loadOs(), Clock.SYSTEM, err);
-      for (String name : new String[] {"TERM", "INT", "HUP"}) {
-        // the handler runs on a JVM thread of its own; the event loop does the work
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> supervisor.terminate());
-      }
-      supervisor.add(ServiceDir.of(args[0]));
-      return supervisor.run();
-    } catch (Die d) {
-      return d.report(PROGRAM, err);
+      return supervise(args, err);
+    } catch (RuntimeException e) {
+      return Die.report(PROGRAM, err, e);
     }
+  }
+
+  private static int supervise(String[] args, PrintStream err) {
+    if (args.length != 1) {
+      throw Die.usage("supervise dir");
+    }
+    Supervisor supervisor = new Supervisor(loadOs(), Clock.SYSTEM, err);
+    for (String name : new String[] {"TERM", "INT", "HUP"}) {
+      // the handler runs on a JVM thread of its own; the event loop does the work
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> supervisor.terminate());
+    }
+    supervisor.add(ServiceDir.of(args[0]));
+    return supervisor.run();
   }
 
   private static Os loadOs() {

@@ -1,6 +1,7 @@
 package dev.vigil.svc;
 
 import dev.vigil.common.Command;
+import dev.vigil.common.Die;
 import dev.vigil.common.Errno;
 import dev.vigil.common.Exit;
 import dev.vigil.common.Getopt;
@@ -26,6 +27,14 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      return svc(args, err);
+    } catch (RuntimeException e) {
+      return Die.report(PROGRAM, err, e);
+    }
+  }
+
+  private static int svc(String[] args, PrintStream err) {
     Getopt options = new Getopt(args, Command.letters());
     StringBuilder commands = new StringBuilder();
     try {

@@ -24,8 +24,8 @@ public final class Main {
   static int run(String[] args, PrintStream out, PrintStream err) {
     try {
       return check(args);
-    } catch (Die d) {
-      return d.report(PROGRAM, err);
+    } catch (RuntimeException e) {
+      return Die.report(PROGRAM, err, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.svstat;
 
+import dev.vigil.common.Die;
 import dev.vigil.common.Errno;
 import dev.vigil.common.Exit;
 import dev.vigil.common.ServiceDir;
@@ -14,6 +15,8 @@ import java.io.PrintStream;
  * the exit code is always 0.
  */
 public final class Main {
+  static final String PROGRAM = "svstat";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -21,6 +24,14 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      return svstat(args, out);
+    } catch (RuntimeException e) {
+      return Die.report(PROGRAM, err, e);
+    }
+  }
+
+  private static int svstat(String[] args, PrintStream out) {
     StringBuilder lines = new StringBuilder();
     long now = System.currentTimeMillis() / 1000;
     for (String name : args) {
