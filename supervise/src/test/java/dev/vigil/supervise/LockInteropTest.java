@@ -10,6 +10,8 @@ import dev.vigil.fixtures.Processes;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our supervise, daemontools' supervise and runit's runsv all take flock(2) on supervise/lock, so
@@ -38,25 +40,13 @@ class LockInteropTest extends LiveTest {
     assertEquals(1, logged(), "neither started a child");
   }
 
-  @Test
-  void weAreKeptOutOfADirectoryDaemontoolsHolds() throws IOException {
-    String theirSupervise = Peers.require("supervise");
+  /** Ours is refused, with our message, on a directory daemontools' supervise or runit's runsv holds. */
+  @ParameterizedTest
+  @ValueSource(strings = {"supervise", "runsv"})
+  void weAreKeptOutOfADirectoryAPeerHolds(String peer) throws IOException {
+    String binary = Peers.require(peer);
     services.sleeper("svc");
-    SuperviseProcess theirs = launch().peer(theirSupervise).start("svc").awaitSupervised();
-    long child = theirs.awaitChild();
-
-    assertEquals(new Captured(111, "", "supervise: fatal: unable to acquire svc/supervise/lock: temporary failure\n"),
-        launch().runToExit("svc"));
-    assertEquals(child, theirs.currentChild());
-    assertTrue(theirs.isAlive());
-    assertEquals(1, logged());
-  }
-
-  @Test
-  void weAreKeptOutOfADirectoryRunitHolds() throws IOException {
-    String runsv = Peers.require("runsv");
-    services.sleeper("svc");
-    SuperviseProcess theirs = launch().peer(runsv).start("svc").awaitSupervised();
+    SuperviseProcess theirs = launch().peer(binary).start("svc").awaitSupervised();
     long child = theirs.awaitChild();
 
     assertEquals(new Captured(111, "", "supervise: fatal: unable to acquire svc/supervise/lock: temporary failure\n"),
