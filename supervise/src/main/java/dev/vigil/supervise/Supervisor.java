@@ -246,8 +246,13 @@ public final class Supervisor {
       status = OptionalInt.of(0);
     }
     if (status.isPresent()) {
-      forgetChild(s);
+      // the old pidfd is closed after the machine has acted (spawned), off the restart's path
+      Child old = s.child;
+      byPidfd.remove(old.pidfd());
+      s.child = null;
       apply(s, new Event.ChildExited(status.getAsInt()));
+      os.unwatch(old.pidfd());
+      os.close(old.pidfd());
     }
   }
 

@@ -31,15 +31,15 @@ public interface Libc {
   int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
   /** Returns the error number of a failed exec directly (0 on success). */
-  int posix_spawn(@Out IntByReference pid, String path, Pointer actions, Pointer attr,
-      @In String[] argv, Pointer envp);
+  int posix_spawn(@Out IntByReference pid, Pointer path, Pointer actions, Pointer attr,
+      Pointer argv, Pointer envp);
 
   /** The address environ holds; a {@code Variable<Pointer>} makes jnr-ffi's ASM backend emit bad bytecode. */
   Variable<Long> environ();
 
   long syscall(long number, long a, long b);
 
-  int waitpid(int pid, @Out IntByReference status, int options);
+  int waitpid(int pid, Pointer status, int options);
 
   int kill(int pid, int signal);
 
@@ -62,4 +62,6 @@ public interface Libc {
   int epoll_wait(int epfd, Pointer events, int maxEvents, int timeout);
 
   int eventfd(int initval, int flags);
+
+  int sched_yield();
 }
