@@ -5,9 +5,9 @@
 #
 #   bench/clients.sh [ROUNDS]     (default 30; needs python3; uses dist/target/vigil)
 #
-# The clients are timed against two services: one under vigil's supervise, one under
-# daemontools' supervise. Against the latter a client must read /proc/locks, which costs an RCU
-# grace period (~13 ms here); vigil's status record lets it skip that (common/Liveness.java).
+# The clients are timed against two services, both up: one under vigil's supervise, one under
+# daemontools' supervise. Either way a client finds the lock holder through /proc/PID/fdinfo
+# and skips /proc/locks, whose read costs an RCU grace period (~13 ms here; common/Liveness.java).
 set -eu
 rounds=${1:-30}
 here=$(cd "$(dirname "$0")" && pwd)

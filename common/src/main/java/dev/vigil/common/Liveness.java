@@ -1,5 +1,6 @@
 package dev.vigil.common;
 
+import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Is a supervisor running on a service? daemontools supervise, runit runsv and vigil all hold
@@ -17,26 +21,39 @@ import java.util.Map;
  *
  * <p>{@code /proc/locks} lists every lock, but reading it makes the kernel wait for an RCU grace
  * period (it takes {@code file_rwsem} for writing): about 13 ms on our machines, a third of a
- * client's run. So a holder named by vigil's status record is asked first, through
- * {@code /proc/PID/fdinfo/FD}, which shows the same lock line at no such cost. A stale record
- * cannot fool that: a recycled pid does not hold an flock on this file's device and inode.
+ * client's run. So a likely holder is asked first, through {@code /proc/PID/fdinfo}, which shows
+ * the same lock line at no such cost: the supervisor and descriptor vigil's status record names,
+ * or else the parent of the child any supervisor's record names. A stale record cannot fool
+ * that: a recycled pid does not hold an flock on this file's device and inode.
  */
 public final class Liveness {
   private static final String PROC_LOCKS = "/proc/locks";
 
   private Liveness() {}
 
+  /** Most descriptors a likely holder may have for us to look through them all. */
+  private static final int MAX_SCANNED_FDS = 32;
+
+  /**
+   * A process that probably holds the lock, to be asked before /proc/locks is read.
+   *
+   * @param pid the process
+   * @param fd the descriptor it holds the lock in, when known (vigil records it); otherwise its
+   *     descriptors are looked through, if it has only a few (a supervisor does)
+   */
+  public record Holder(long pid, OptionalInt fd) {}
+
   /** Whether some process holds an flock on {@code file}; false if it does not exist. */
   public static boolean isLocked(Path file) throws IOException {
-    return isLocked(file, 0, -1);
+    return isLocked(file, Optional.empty());
   }
 
   /**
-   * The same, asking first whether process {@code holderPid} holds the flock in descriptor
-   * {@code holderFd} (as vigil's status record says its supervisor does); {@code /proc/locks}
-   * decides when it does not.
+   * The same, asking {@code likely} first: its {@code /proc/PID/fdinfo} must show an flock on
+   * {@code file}'s very device and inode, so a wrong guess (a recycled pid) only costs the
+   * fall-back to {@code /proc/locks}.
    */
-  public static boolean isLocked(Path file, long holderPid, int holderFd) throws IOException {
+  public static boolean isLocked(Path file, Optional<Holder> likely) throws IOException {
     Map<String, Object> id;
     try {
       id = Files.readAttributes(file, "unix:dev,ino");
@@ -45,11 +62,8 @@ public final class Liveness {
     }
     String device = device((Long) id.get("dev"));
     long ino = (Long) id.get("ino");
-    if (holderPid > 0 && holderFd >= 0) {
-      byte[] fdinfo = readIfPossible("/proc/" + holderPid + "/fdinfo/" + holderFd);
-      if (fdinfo != null && find(fdinfo, device, ino) == Match.EXACT) {
-        return true;
-      }
+    if (likely.isPresent() && holds(likely.get(), device, ino)) {
+      return true;
     }
     byte[] locks;
     try (InputStream in = new FileInputStream(PROC_LOCKS)) {
@@ -58,6 +72,46 @@ public final class Liveness {
     // if, not switch: an enum switch costs a synthetic class at start-up
     Match match = find(locks, device, ino);
     return match == Match.EXACT || (match == Match.INODE_ONLY && reportsOtherDevice(file));
+  }
+
+  /** Whether {@code h}'s fdinfo shows an flock on {@code device:ino}. */
+  static boolean holds(Holder h, String device, long ino) {
+    String proc = "/proc/" + h.pid();
+    if (h.fd().isPresent()) {
+      return holdsIn(proc + "/fdinfo/" + h.fd().getAsInt(), device, ino);
+    }
+    String[] fds = new File(proc + "/fd").list();
+    if (fds == null || fds.length > MAX_SCANNED_FDS) {
+      return false;
+    }
+    for (String fd : fds) {
+      if (holdsIn(proc + "/fdinfo/" + fd, device, ino)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean holdsIn(String fdinfo, String device, long ino) {
+    byte[] info = readIfPossible(fdinfo);
+    return info != null && find(info, device, ino) == Match.EXACT;
+  }
+
+  /** The parent of {@code pid} (field 4 of /proc/PID/stat), if it is still running. */
+  public static OptionalLong parentOf(long pid) {
+    byte[] stat = readIfPossible("/proc/" + pid + "/stat");
+    if (stat == null) {
+      return OptionalLong.empty();
+    }
+    String s = new String(stat, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = s.lastIndexOf(')') + 2;
+    int start = s.indexOf(' ', at) + 1;
+    int end = s.indexOf(' ', start);
+    try {
+      return OptionalLong.of(Long.parseLong(s.substring(start, end)));
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /** The file's bytes, or null if it cannot be read (gone, or not ours to read). */

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * A service directory: the names of its files and what a client does with them. This is vigil's
@@ -220,13 +223,28 @@ public final class ServiceDir {
     }
   }
 
-  /** What vigil's status record says of its supervisor, or null (no record, or not vigil's). */
-  private Extension recordedSupervisor() {
+  /**
+   * Who the status record says probably holds the lock: vigil's names its supervisor and the
+   * descriptor; daemontools' and runit's name the child, whose parent is the supervisor.
+   */
+  private Optional<Liveness.Holder> likelyHolder() {
+    Status s;
     try {
-      return readStatus().extension().orElse(null);
+      s = readStatus();
     } catch (ServiceIOException e) {
-      return null;
+      return Optional.empty();
     }
+    if (s.extension().isPresent()) {
+      Extension x = s.extension().get();
+      return Optional.of(new Liveness.Holder(x.supervisorPid(), OptionalInt.of(x.lockFd())));
+    }
+    if (s.isUp()) {
+      OptionalLong parent = Liveness.parentOf(s.pid());
+      if (parent.isPresent()) {
+        return Optional.of(new Liveness.Holder(parent.getAsLong(), OptionalInt.empty()));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -242,10 +260,7 @@ public final class ServiceDir {
       if (!Files.isWritable(fifo)) {
         throw Errno.EACCES.exception(fifo.toString());
       }
-      Extension holder = recordedSupervisor();
-      return holder == null
-          ? Liveness.isLocked(lock())
-          : Liveness.isLocked(lock(), holder.supervisorPid(), holder.lockFd());
+      return Liveness.isLocked(lock(), likelyHolder());
     } catch (IOException e) {
       throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
     }

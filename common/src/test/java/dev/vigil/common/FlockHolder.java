@@ -18,6 +18,11 @@ final class FlockHolder implements AutoCloseable {
     this.process = process;
   }
 
+  /** The holder's pid; it holds the lock in descriptor 9. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Starts the holder and returns once it holds the lock (the shell has exec'd sleep). */
   static FlockHolder lock(Path file) throws IOException {
     Process p = new ProcessBuilder("/bin/sh", "-c", "exec 9>>\"$1\" && flock -n 9 && exec sleep 1000", "sh",

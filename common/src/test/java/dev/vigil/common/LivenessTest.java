@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +130,33 @@ class LivenessTest {
 
     assertTrue(Liveness.isLocked(other));
     assertFalse(Liveness.isLocked(mine));
+  }
+
+  @Test
+  void aLikelyHolderIsAskedThroughItsFdinfo() throws IOException {
+    Path file = Files.createFile(tmp.resolve("lock"));
+    holder = FlockHolder.lock(file);
+    Map<String, Object> id = Files.readAttributes(file, "unix:dev,ino");
+    String device = Liveness.device((Long) id.get("dev"));
+    long ino = (Long) id.get("ino");
+    long self = ProcessHandle.current().pid();
+
+    assertTrue(Liveness.holds(new Liveness.Holder(holder.pid(), OptionalInt.empty()), device, ino),
+        "found among its few descriptors");
+    assertTrue(Liveness.holds(new Liveness.Holder(holder.pid(), OptionalInt.of(9)), device, ino), "in fd 9");
+    assertFalse(Liveness.holds(new Liveness.Holder(holder.pid(), OptionalInt.of(0)), device, ino), "not in fd 0");
+    assertFalse(Liveness.holds(new Liveness.Holder(self, OptionalInt.empty()), device, ino), "not this JVM");
+    assertFalse(Liveness.holds(new Liveness.Holder(holder.pid(), OptionalInt.empty()), device, ino + 1),
+        "only this very inode");
+    // a wrong guess costs only the fall-back to /proc/locks
+    assertTrue(Liveness.isLocked(file, Optional.of(new Liveness.Holder(self, OptionalInt.of(0)))));
+  }
+
+  @Test
+  void theParentOfAProcessComesFromProc() {
+    long self = ProcessHandle.current().pid();
+    assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), Liveness.parentOf(self).getAsLong());
+    assertTrue(Liveness.parentOf(Integer.MAX_VALUE).isEmpty(), "no such process");
   }
 
   @Test
