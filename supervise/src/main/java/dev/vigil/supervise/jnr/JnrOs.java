@@ -30,6 +30,7 @@ public final class JnrOs implements Os {
   private static final int LOCK_EX = 2;
   private static final int LOCK_NB = 4;
   private static final int WNOHANG = 1;
+  private static final int KILL = 9;
   private static final int EPOLL_CLOEXEC = O_CLOEXEC;
   private static final int EPOLL_CTL_ADD = 1;
   private static final int EPOLL_CTL_DEL = 2;
@@ -202,7 +203,11 @@ public final class JnrOs implements Os {
     // a child that already exited is a zombie until we reap it, so pidfd_open cannot miss it
     long pidfd = libc.syscall(SYS_PIDFD_OPEN, child, 0);
     if (pidfd < 0) {
-      throw new ErrnoException("pidfd_open", errno());
+      // a child we cannot watch must not run: the caller is told there is none (e.g. EMFILE)
+      int e = errno();
+      libc.kill(child, KILL);
+      libc.waitpid(child, waitStatus, 0);
+      throw new ErrnoException(dir.resolve("run").toString(), e);
     }
     return new Child(child, (int) pidfd, startTicks(child));
   }
