@@ -37,7 +37,7 @@ class SuperviseChildTest extends LiveTest {
         .start("svc")
         .awaitSupervised();
     long child = s.awaitChild();
-    Await.until("the run script to exec sleep", () -> Proc.commandLine(child).get(0).equals("sleep"));
+    Proc.awaitAsleepIn(child, "sleep");
 
     // witnesses: supervise itself ignores USR1, and its JVM threads block SIGQUIT
     assertTrue((Proc.signals(s.pid(), "SigIgn") & SIGUSR1) != 0, "precondition: supervise ignores USR1");

@@ -68,7 +68,7 @@ class JnrOsContractTest extends OsContract {
     long self = ProcessHandle.current().pid();
     Child c = spawn(sleeper());
     // the program exec'd by the run script, as it runs, not the shell before it
-    Await.until("the run script to exec sleep", () -> Proc.commandLine(c.pid()).get(0).equals("sleep"));
+    Proc.awaitAsleepIn(c.pid(), "sleep");
     assertEquals(List.of(0, 1, 2), Proc.fds(c.pid()), "descriptors");
     assertEquals(0L, Proc.signals(c.pid(), "SigBlk"), "blocked signals");
     assertEquals(0L, Proc.signals(c.pid(), "SigIgn"), "ignored signals");
@@ -98,7 +98,7 @@ class JnrOsContractTest extends OsContract {
       }
     });
     assertEquals("./run|0\n", Files.readString(service.resolve("argv")));
-    Await.until("the run script to exec sleep", () -> Proc.commandLine(c.pid()).get(0).equals("sleep"));
+    Proc.awaitAsleepIn(c.pid(), "sleep");
     assertEquals(System.getenv("PATH"), Proc.environment(c.pid()).get("PATH"));
     assertEquals(System.getenv("HOME"), Proc.environment(c.pid()).get("HOME"));
   }
