@@ -246,22 +246,27 @@ public final class Supervisor {
       status = OptionalInt.of(0);
     }
     if (status.isPresent()) {
-      // the old pidfd is closed after the machine has acted (spawned), off the restart's path
-      Child old = s.child;
-      byPidfd.remove(old.pidfd());
-      s.child = null;
+      Child old = detachChild(s);
       apply(s, new Event.ChildExited(status.getAsInt()));
-      os.unwatch(old.pidfd());
-      os.close(old.pidfd());
+      // closed after the machine has acted (spawned), off the restart's path
+      release(old);
     }
   }
 
-  private void forgetChild(Service s) {
-    if (s.child != null) {
-      os.unwatch(s.child.pidfd());
-      os.close(s.child.pidfd());
-      byPidfd.remove(s.child.pidfd());
+  /** The service's child, no longer its own; null if it had none. */
+  private Child detachChild(Service s) {
+    Child c = s.child;
+    if (c != null) {
+      byPidfd.remove(c.pidfd());
       s.child = null;
+    }
+    return c;
+  }
+
+  private void release(Child c) {
+    if (c != null) {
+      os.unwatch(c.pidfd());
+      os.close(c.pidfd());
     }
   }
 
@@ -321,7 +326,7 @@ public final class Supervisor {
   }
 
   private void remove(Service s) {
-    forgetChild(s);
+    release(detachChild(s));
     services.remove(s);
     byControlFd.remove(s.controlFd);
     os.unwatch(s.controlFd);
