@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
  * Is a supervisor running on a service? daemontools supervise, runit runsv and vigil all hold
@@ -95,23 +94,6 @@ public final class Liveness {
   private static boolean holdsIn(String fdinfo, String device, long ino) {
     byte[] info = readIfPossible(fdinfo);
     return info != null && find(info, device, ino) == Match.EXACT;
-  }
-
-  /** The parent of {@code pid} (field 4 of /proc/PID/stat), if it is still running. */
-  public static OptionalLong parentOf(long pid) {
-    byte[] stat = readIfPossible("/proc/" + pid + "/stat");
-    if (stat == null) {
-      return OptionalLong.empty();
-    }
-    String s = new String(stat, java.nio.charset.StandardCharsets.ISO_8859_1);
-    int at = s.lastIndexOf(')') + 2;
-    int start = s.indexOf(' ', at) + 1;
-    int end = s.indexOf(' ', start);
-    try {
-      return OptionalLong.of(Long.parseLong(s.substring(start, end)));
-    } catch (RuntimeException e) {
-      return OptionalLong.empty();
-    }
   }
 
   /** The file's bytes, or null if it cannot be read (gone, or not ours to read). */

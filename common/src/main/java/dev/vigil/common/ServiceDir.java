@@ -239,7 +239,7 @@ public final class ServiceDir {
       return Optional.of(new Liveness.Holder(x.supervisorPid(), OptionalInt.of(x.lockFd())));
     }
     if (s.isUp()) {
-      OptionalLong parent = Liveness.parentOf(s.pid());
+      OptionalLong parent = ProcStat.field(s.pid(), ProcStat.PARENT);
       if (parent.isPresent()) {
         return Optional.of(new Liveness.Holder(parent.getAsLong(), OptionalInt.empty()));
       }

@@ -153,13 +153,6 @@ class LivenessTest {
   }
 
   @Test
-  void theParentOfAProcessComesFromProc() {
-    long self = ProcessHandle.current().pid();
-    assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), Liveness.parentOf(self).getAsLong());
-    assertTrue(Liveness.parentOf(Integer.MAX_VALUE).isEmpty(), "no such process");
-  }
-
-  @Test
   void missingFileIsNotLocked() throws IOException {
     assertFalse(Liveness.isLocked(tmp.resolve("missing")));
   }

@@ -1,12 +1,12 @@
 package dev.vigil.supervise.jnr;
 
 import dev.vigil.common.ErrnoException;
+import dev.vigil.common.ProcStat;
 import dev.vigil.common.os.Child;
 import dev.vigil.common.os.Os;
 import dev.vigil.common.os.Signal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -209,23 +209,7 @@ public final class JnrOs implements Os {
       libc.waitpid(child, waitStatus, 0);
       throw new ErrnoException(dir.resolve("run").toString(), e);
     }
-    return new Child(child, (int) pidfd, startTicks(child));
-  }
-
-  /** Field 22 of /proc/PID/stat; 0 if the process is already gone. */
-  private static long startTicks(int pid) {
-    try {
-      String stat = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/stat")), StandardCharsets.ISO_8859_1);
-      // the command name (field 2) is in parentheses and may contain spaces; count after it
-      int at = stat.lastIndexOf(')') + 2;
-      for (int field = 3; field < 22; field++) {
-        at = stat.indexOf(' ', at) + 1;
-      }
-      int end = stat.indexOf(' ', at);
-      return Long.parseLong(stat.substring(at, end));
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
+    return new Child(child, (int) pidfd, ProcStat.field(child, ProcStat.START_TIME).orElse(0));
   }
 
   @Override

@@ -1,0 +1,38 @@
+package dev.vigil.common;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+
+/** Numeric fields of {@code /proc/PID/stat}, numbered as proc(5) numbers them. */
+public final class ProcStat {
+  /** The parent's pid. */
+  public static final int PARENT = 4;
+  /** When the process started, in clock ticks since boot. */
+  public static final int START_TIME = 22;
+
+  private ProcStat() {}
+
+  /** Field {@code field} (3 or later) of the process's stat line; empty if it is gone. */
+  public static OptionalLong field(long pid, int field) {
+    String stat;
+    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+      stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+    // field 2, the command name, is in parentheses and may hold spaces: count after it
+    int at = stat.lastIndexOf(')') + 2;
+    for (int f = 3; f < field && at > 0; f++) {
+      at = stat.indexOf(' ', at) + 1;
+    }
+    int end = stat.indexOf(' ', at);
+    try {
+      return OptionalLong.of(Long.parseLong(stat.substring(at, end < 0 ? stat.length() : end).trim()));
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+}
