@@ -11,9 +11,7 @@
 set -eu
 rounds=${1:-30}
 here=$(cd "$(dirname "$0")" && pwd)
-vigil=$here/../dist/target/vigil
-[ -x "$vigil/bin/svstat" ] || (cd "$here/.." && mvn -q -B package -DskipTests)
-. "$vigil/lib/jvm.sh"
+. "$here/lib/tree.sh"
 work=$(mktemp -d)
 pids=
 cleanup() {

@@ -8,11 +8,8 @@ set -eu
 samples=${1:-20}
 [ $# -gt 0 ] && shift || true
 here=$(cd "$(dirname "$0")" && pwd)
-vigil=$here/../dist/target/vigil
-[ -x "$vigil/bin/supervise" ] || (cd "$here/.." && mvn -q -B package -DskipTests)
-vigil=$(cd "$vigil" && pwd)
+. "$here/lib/tree.sh"
 command -v perf > /dev/null || { echo "profile-restart.sh: needs perf" >&2; exit 100; }
-. "$vigil/lib/jvm.sh"
 . "$here/lib/scratch.sh"
 "${CC:-gcc}" -O2 -o "$work/stamp" "$here/lib/stamp.c"
 echo "java: $java ($("$java" -version 2>&1 | head -1)); supervise_flags: $supervise_flags"

@@ -19,10 +19,7 @@ samples=${1:-20}
 runs=${2:-3}
 [ $# -gt 2 ] && shift 2 || set --
 here=$(cd "$(dirname "$0")" && pwd)
-vigil=$here/../dist/target/vigil
-[ -x "$vigil/bin/supervise" ] || (cd "$here/.." && mvn -q -B package -DskipTests)
-vigil=$(cd "$vigil" && pwd)
-. "$vigil/lib/jvm.sh"
+. "$here/lib/tree.sh"
 . "$here/lib/scratch.sh"
 
 cc=${CC:-gcc}

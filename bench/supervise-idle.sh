@@ -14,10 +14,7 @@ set -eu
 seconds=${1:-60}
 [ $# -gt 0 ] && shift || true
 here=$(cd "$(dirname "$0")" && pwd)
-vigil=$here/../dist/target/vigil
-[ -x "$vigil/bin/supervise" ] || (cd "$here/.." && mvn -q -B package -DskipTests)
-vigil=$(cd "$vigil" && pwd)
-. "$vigil/lib/jvm.sh"
+. "$here/lib/tree.sh"
 . "$here/lib/scratch.sh"
 
 echo "java: $java ($("$java" -version 2>&1 | head -1)); supervise_flags: $supervise_flags"
