@@ -37,7 +37,7 @@ public final class Die extends RuntimeException {
    * code; anything else (a bug) becomes {@code PROG: fatal: internal error: ...} and 111. Never a
    * stack trace. (A catch in each run, not a lambda: clients must not pay for invokedynamic.)
    */
-  public static int report(String program, PrintStream err, RuntimeException e) {
+  public static int report(String program, PrintStream err, Throwable e) {
     Die d = e instanceof Die ? (Die) e : fatal(Exit.TEMPORARY, "internal error: " + e);
     return d.report(program, err);
   }

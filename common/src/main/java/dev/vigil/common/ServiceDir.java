@@ -21,6 +21,20 @@ import java.util.OptionalLong;
  * against the directory as given, and {@link #enter()} performs the checks chdir would.
  */
 public final class ServiceDir {
+  // The names of a service directory's files, relative to it: the one place they are spelled.
+  public static final String RUN = "run";
+  public static final String DOWN = "down";
+  public static final String SUPERVISE = "supervise";
+  public static final String LOCK = "supervise/lock";
+  public static final String CONTROL = "supervise/control";
+  public static final String OK = "supervise/ok";
+  public static final String STATUS = "supervise/status";
+  /** Where a new status is written before it is renamed over {@link #STATUS}. */
+  public static final String STATUS_NEW = "supervise/status.new";
+  /** The child's pid and a newline, empty while down (as runit writes it). */
+  public static final String PID = "supervise/pid";
+  public static final String PID_NEW = "supervise/pid.new";
+
   private final String name;
   private final Path dir;
 
@@ -48,45 +62,45 @@ public final class ServiceDir {
   }
 
   public Path run() {
-    return dir.resolve("run");
+    return dir.resolve(RUN);
   }
 
   public Path down() {
-    return dir.resolve("down");
+    return dir.resolve(DOWN);
   }
 
   public Path supervise() {
-    return dir.resolve("supervise");
+    return dir.resolve(SUPERVISE);
   }
 
   public Path lock() {
-    return dir.resolve("supervise/lock");
+    return dir.resolve(LOCK);
   }
 
   public Path control() {
-    return dir.resolve("supervise/control");
+    return dir.resolve(CONTROL);
   }
 
   public Path ok() {
-    return dir.resolve("supervise/ok");
+    return dir.resolve(OK);
   }
 
   public Path status() {
-    return dir.resolve("supervise/status");
+    return dir.resolve(STATUS);
   }
 
   /** Where a new status is written before it is renamed over {@link #status()}. */
   public Path statusNew() {
-    return dir.resolve("supervise/status.new");
+    return dir.resolve(STATUS_NEW);
   }
 
   /** The child's pid and a newline, empty while down (as runit writes it). */
   public Path pid() {
-    return dir.resolve("supervise/pid");
+    return dir.resolve(PID);
   }
 
   public Path pidNew() {
-    return dir.resolve("supervise/pid.new");
+    return dir.resolve(PID_NEW);
   }
 
   /** A path inside the directory as messages print it: {@code DIR/relative}. */

@@ -136,6 +136,18 @@ class LaunchersTest extends ServiceTest {
     }
   }
 
+  /** Issue #4: jnr-ffi reported running out of descriptors as "null". */
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void superviseOutOfDescriptorsSaysSoInOneLine(String jdk) throws IOException {
+    requireJdk(jdk);
+    services.sleeper("svc");
+    Captured c = run(jdk, "/bin/sh", "-c", "ulimit -n 16 && exec \"$0\" svc", bin("supervise"));
+    assertEquals(111, c.exit(), c.err());
+    assertEquals("supervise: fatal: unable to load native code: process cannot open more files\n", c.err());
+    assertEquals("", c.out());
+  }
+
   @Test
   void theClientClasspathHoldsNoNativeCode() throws IOException {
     for (String program : List.of("svc", "svstat", "svok")) {

@@ -1,73 +1,63 @@
 package dev.vigil.supervise;
 
 import dev.vigil.common.Errno;
-import dev.vigil.common.Messages;
+import dev.vigil.common.os.Os;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Replaces a file atomically, as daemontools replaces {@code supervise/status}: write
- * {@code NAME.new} (mode 0644 less the umask), then rename it over {@code NAME}, so a reader sees
- * the old record or the new one, never a mix. A failure is a warning worded as daemontools words
- * it; the service carries on and the file stays as it was.
+ * Replaces a file of a service directory atomically, as daemontools replaces
+ * {@code supervise/status}: write {@code NAME.new} (mode 0644 less the umask), then rename it over
+ * {@code NAME}, so a reader sees the old record or the new one, never a mix. Both are reached
+ * through the directory's descriptor. A failure is a warning worded as daemontools words it; the
+ * service carries on and the file stays as it was.
  */
 final class AtomicFile {
-  private static final FileAttribute<?> MODE_0644 =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
-  private static final Set<StandardOpenOption> CREATE_TRUNCATE = Set.of(
-      StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+  private static final int MODE = 0644;
 
-  private final Path target;
-  private final Path temporary;
+  private final Os os;
+  private final int dir;
+  private final String name;
+  private final String temporary;
   private final String shownTemporary;
-  private final String targetName;
-  private final PrintStream err;
+  private final String shortName;
+  private final Consumer<String> warn;
 
   /**
-   * @param shownTemporary the temporary file as messages print it ({@code DIR/supervise/status.new})
+   * @param name the file, relative to {@code dir} ({@code supervise/status})
+   * @param temporary where it is written first ({@code supervise/status.new})
+   * @param shownTemporary the temporary as messages print it ({@code DIR/supervise/status.new})
    */
-  AtomicFile(Path target, Path temporary, String shownTemporary, PrintStream err) {
-    this.target = target;
+  AtomicFile(Os os, int dir, String name, String temporary, String shownTemporary, Consumer<String> warn) {
+    this.os = os;
+    this.dir = dir;
+    this.name = name;
     this.temporary = temporary;
     this.shownTemporary = shownTemporary;
-    this.targetName = target.getFileName().toString();
-    this.err = err;
+    this.shortName = name.substring(name.lastIndexOf('/') + 1);
+    this.warn = warn;
   }
 
   void write(byte[] content) {
-    FileChannel out;
+    int fd;
     try {
-      out = FileChannel.open(temporary, CREATE_TRUNCATE, MODE_0644);
+      fd = os.create(dir, temporary, MODE);
     } catch (IOException e) {
-      warn("unable to open " + shownTemporary + ": " + Errno.text(e));
-      return;
-    }
-    try (out) {
-      ByteBuffer b = ByteBuffer.wrap(content);
-      while (b.hasRemaining()) {
-        out.write(b);
-      }
-    } catch (IOException e) {
-      warn("unable to write " + shownTemporary + ": " + Errno.text(e));
+      warn.accept("unable to open " + shownTemporary + ": " + Errno.text(e));
       return;
     }
     try {
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      os.write(fd, content, content.length);
     } catch (IOException e) {
-      warn("unable to rename " + shownTemporary + " to " + targetName + ": " + Errno.text(e));
+      warn.accept("unable to write " + shownTemporary + ": " + Errno.text(e));
+      return;
+    } finally {
+      os.close(fd);
     }
-  }
-
-  private void warn(String text) {
-    Messages.warning(err, Main.PROGRAM, text);
+    try {
+      os.rename(dir, temporary, name);
+    } catch (IOException e) {
+      warn.accept("unable to rename " + shownTemporary + " to " + shortName + ": " + Errno.text(e));
+    }
   }
 }

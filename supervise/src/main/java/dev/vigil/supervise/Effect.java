@@ -3,23 +3,83 @@ package dev.vigil.supervise;
 import dev.vigil.common.Status;
 import dev.vigil.common.os.Signal;
 
-/** What the machine asks the event loop to do, in order. */
+/**
+ * What the machine asks the event loop to do, in order. The loop carries them out through
+ * {@link Handler}: a new kind of effect fails to compile until the loop handles it.
+ */
 public sealed interface Effect {
-  /** Start {@code ./run}; the loop answers at once with Spawned or SpawnFailed. */
-  record Spawn() implements Effect {}
+  void accept(Handler handler);
 
-  /** Send {@code signal} to {@code pid} (the child only, never its group). */
-  record Kill(long pid, Signal signal) implements Effect {}
+  /** One method per kind of effect. */
+  interface Handler {
+    void spawn();
+
+    void signal(long pid, Signal signal);
+
+    void signalGroup(long pgid, Signal signal);
+
+    void writeStatus(Status status);
+
+    void writePid(long pid);
+
+    void warn(String text);
+
+    void exit();
+  }
+
+  /** Start {@code ./run}; the loop answers with Spawned or SpawnFailed after the step's other effects. */
+  record Spawn() implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.spawn();
+    }
+  }
+
+  /** Send {@code signal} to the child {@code pid} only, as svc's letters do. */
+  record Kill(long pid, Signal signal) implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.signal(pid, signal);
+    }
+  }
+
+  /** Send {@code signal} to the child's whole process group (it leads one): what a shutdown sends. */
+  record KillGroup(long pgid, Signal signal) implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.signalGroup(pgid, signal);
+    }
+  }
 
   /** Replace {@code supervise/status} with this record. */
-  record WriteStatus(Status status) implements Effect {}
+  record WriteStatus(Status status) implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.writeStatus(status);
+    }
+  }
 
   /** Replace {@code supervise/pid}: the pid and a newline, or empty for 0. */
-  record WritePid(long pid) implements Effect {}
+  record WritePid(long pid) implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.writePid(pid);
+    }
+  }
 
-  /** Print {@code supervise: warning: TEXT}. */
-  record Warn(String text) implements Effect {}
+  /** Print a warning naming the service. */
+  record Warn(String text) implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.warn(text);
+    }
+  }
 
-  /** The service is finished; when no service is left, supervise exits 0. */
-  record Exit() implements Effect {}
+  /** The service's supervision is over: it releases everything and leaves its host. */
+  record Exit() implements Effect {
+    @Override
+    public void accept(Handler handler) {
+      handler.exit();
+    }
+  }
 }

@@ -2,23 +2,74 @@ package dev.vigil.supervise;
 
 import dev.vigil.common.Command;
 
-/** What can happen to a service. The event loop turns fds, signals and deadlines into these. */
+/**
+ * What can happen to a service. The event loop turns fds, signals and deadlines into these; the
+ * machine takes them through {@link Handler}, which every kind of event must have a method in:
+ * a new kind fails to compile until the machine handles it.
+ */
 public sealed interface Event {
+  <R> R accept(Handler<R> handler);
+
+  /** One method per kind of event. */
+  interface Handler<R> {
+    R control(Command command);
+
+    R childExited(int waitStatus);
+
+    R spawned(long pid, long startTicks);
+
+    R spawnFailed(int errno);
+
+    R tick();
+
+    R terminate();
+  }
+
   /** A control byte that names a command. Other bytes never reach the machine. */
-  record Control(Command command) implements Event {}
+  record Control(Command command) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.control(command);
+    }
+  }
 
   /** The child was reaped with this wait status. */
-  record ChildExited(int waitStatus) implements Event {}
+  record ChildExited(int waitStatus) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.childExited(waitStatus);
+    }
+  }
 
   /** The {@link Effect.Spawn} just asked for started a child. */
-  record Spawned(long pid, long startTicks) implements Event {}
+  record Spawned(long pid, long startTicks) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.spawned(pid, startTicks);
+    }
+  }
 
-  /** The {@link Effect.Spawn} just asked for failed: exec reported {@code errno}. */
-  record SpawnFailed(int errno) implements Event {}
+  /** The {@link Effect.Spawn} just asked for failed: exec (or watching the child) reported {@code errno}. */
+  record SpawnFailed(int errno) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.spawnFailed(errno);
+    }
+  }
 
   /** The service's deadline has come (or the loop woke at or after it). */
-  record Tick() implements Event {}
+  record Tick() implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.tick();
+    }
+  }
 
-  /** supervise got SIGTERM, SIGINT or SIGHUP: take the service down, then exit. */
-  record Terminate() implements Event {}
+  /** The supervisor got SIGTERM, SIGINT or SIGHUP: take the service down, then go. */
+  record Terminate() implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.terminate();
+    }
+  }
 }

@@ -8,15 +8,18 @@ import dev.vigil.common.Status;
 import dev.vigil.common.Tai64n;
 import dev.vigil.common.Want;
 import dev.vigil.common.os.Signal;
+import dev.vigil.supervise.State.Leave;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 
 /**
  * The supervisor of one service as a pure function: {@code on(state, event, now)} gives the next
  * state and the effects to carry out, in order. No I/O, no clock, no sleep; the event loop does
- * those. Transitions are named state first ({@code upOnDown}: in state up, command d), after s6.
+ * those. Each event is one method of {@link Transition}, which switches over the phase; the
+ * golden table (transitions.txt in the tests) shows every cell.
  *
  * <p>Where it follows daemontools (spec §4.3, §4.4) and where it deliberately does better:
  * <ul>
@@ -24,9 +27,10 @@ import java.util.OptionalLong;
  *       sleep: commands are obeyed at once while a start waits, so {@code svc -dx} during a
  *       crash loop takes effect in milliseconds.
  *   <li>A failed exec leaves the service down (no fake pid) and is retried at the deadline.
- *   <li>{@link Event.Terminate} (SIGTERM, SIGINT, SIGHUP to supervise) takes the child down,
- *       escalating to SIGKILL after {@link #SHUTDOWN_GRACE_NANOS}, and then exits. It cannot be
- *       undone: u and o are ignored from then on, so the last status says want down.
+ *   <li>{@link Event.Terminate} (SIGTERM, SIGINT, SIGHUP to the supervisor) takes the child's
+ *       whole process group down, escalating to SIGKILL after {@link #SHUTDOWN_GRACE_NANOS},
+ *       and then the service goes. It cannot be undone: u and o are ignored from then on, so
+ *       the last status says want down.
  * </ul>
  */
 public final class Machine {
@@ -34,9 +38,9 @@ public final class Machine {
   static final long THROTTLE_NANOS = 1_000_000_000L;
 
   /**
-   * How long a child has, after SIGTERM and SIGCONT, before SIGKILL when supervise itself is told
-   * to stop. Shorter than sysvinit's TERM-to-KILL interval (3 s or more), so supervise finishes
-   * before init would kill it and orphan the child; far shorter than systemd's 90 s.
+   * How long a child has, after SIGTERM and SIGCONT, before SIGKILL when the supervisor itself is
+   * told to stop. Shorter than sysvinit's TERM-to-KILL interval (3 s or more), so the supervisor
+   * finishes before init would kill it and orphan the child; far shorter than systemd's 90 s.
    */
   static final long SHUTDOWN_GRACE_NANOS = 2_000_000_000L;
 
@@ -45,7 +49,7 @@ public final class Machine {
   private final int lockFd;
 
   /**
-   * @param serviceName the service directory as typed, for messages
+   * @param serviceName the service directory as messages name it
    * @param supervisorPid recorded in every status record
    * @param lockFd the descriptor holding the flock on supervise/lock, recorded likewise
    */
@@ -68,280 +72,281 @@ public final class Machine {
    * first status written. A wanted start is due at once, on the first Tick.
    */
   public Step begin(boolean normallyUp, long now, Tai64n wall) {
-    State.Edit e = State.initial(normallyUp ? Want.UP : Want.DOWN, now, wall).edit();
-    e.startPending = normallyUp;
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    effects.add(new Effect.WritePid(0));
-    return new Step(e.done(), effects);
+    State s = State.initial(normallyUp ? Want.UP : Want.DOWN, now, wall);
+    return new Step(s, List.of(new Effect.WriteStatus(status(s)), new Effect.WritePid(0)));
   }
 
   public Step on(State s, Event event, long now, Tai64n wall) {
-    if (event instanceof Event.Control c) {
-      return onCommand(s, c.command(), now);
-    }
-    if (event instanceof Event.ChildExited x) {
-      return s.isUp() ? upOnChildExited(s, x.waitStatus(), now, wall) : unchanged(s);
-    }
-    // the loop answers a Spawn at once; an answer with no spawn outstanding changes nothing
-    if (event instanceof Event.Spawned sp) {
-      return s.starting() ? startingOnSpawned(s, sp.pid(), sp.startTicks(), now, wall) : unchanged(s);
-    }
-    if (event instanceof Event.SpawnFailed f) {
-      return s.starting() ? startingOnSpawnFailed(s, f.errno(), now) : unchanged(s);
-    }
-    if (event instanceof Event.Tick) {
-      return onTick(s, now);
-    }
-    if (event instanceof Event.Terminate) {
-      return s.stopping() ? unchanged(s) : onTerminate(s, now);
-    }
-    throw new IllegalArgumentException("unknown event " + event);
+    return event.accept(new Transition(s, now, wall));
   }
 
-  private Step onCommand(State s, Command command, long now) {
-    // a switch expression over the enum with no default: a new letter fails to compile here
-    return switch (command) {
-      case UP -> s.stopping() ? unchanged(s) : onUp(s, now);
-      case DOWN -> onDown(s);
-      case ONCE -> s.stopping() ? unchanged(s) : onOnce(s, now);
-      case EXIT -> onExit(s);
-      case PAUSE -> onPause(s);
-      case CONTINUE -> onContinue(s);
-      case TERM -> upOnTerm(s);
-      case HUP -> signalled(s, Signal.HUP);
-      case ALARM -> signalled(s, Signal.ALRM);
-      case INTERRUPT -> signalled(s, Signal.INT);
-      case KILL -> signalled(s, Signal.KILL);
-      case QUIT -> signalled(s, Signal.QUIT);
-      case USR1 -> signalled(s, Signal.USR1);
-      case USR2 -> signalled(s, Signal.USR2);
-      case WINCH -> signalled(s, Signal.WINCH);
-    };
-  }
+  /** One event's transition out of {@code s}: the methods are named after the events. */
+  private final class Transition implements Event.Handler<Step> {
+    private final State s;
+    private final long now;
+    private final Tai64n wall;
+    private final List<Effect> effects = new ArrayList<>();
 
-  /** u: want up; start now (or at the throttle deadline) if there is no child. */
-  private Step onUp(State s, long now) {
-    State.Edit e = s.edit();
-    e.want = Want.UP;
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    if (!s.isUp()) {
-      requestStart(e, now, effects);
+    Transition(State s, long now, Tai64n wall) {
+      this.s = s;
+      this.now = now;
+      this.wall = wall;
     }
-    return new Step(e.done(), effects);
-  }
 
-  /** o: run once; start if there is no child, never restart. */
-  private Step onOnce(State s, long now) {
-    State.Edit e = s.edit();
-    e.want = Want.NONE;
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    if (!s.isUp()) {
-      requestStart(e, now, effects);
+    @Override
+    public Step control(Command command) {
+      // a switch expression over the enum with no default: a new letter fails to compile here
+      return switch (command) {
+        case UP -> s.leave() == Leave.SHUTDOWN ? unchanged() : want(Want.UP);
+        case ONCE -> s.leave() == Leave.SHUTDOWN ? unchanged() : want(Want.NONE);
+        case DOWN -> down();
+        case EXIT -> exit();
+        case PAUSE -> pause(true);
+        case CONTINUE -> pause(false);
+        case TERM -> term();
+        case HUP -> signal(Signal.HUP);
+        case ALARM -> signal(Signal.ALRM);
+        case INTERRUPT -> signal(Signal.INT);
+        case KILL -> signal(Signal.KILL);
+        case QUIT -> signal(Signal.QUIT);
+        case USR1 -> signal(Signal.USR1);
+        case USR2 -> signal(Signal.USR2);
+        case WINCH -> signal(Signal.WINCH);
+      };
     }
-    return new Step(e.done(), effects);
-  }
 
-  /** d: want down; a child gets SIGTERM then SIGCONT (so a paused child can act on it). */
-  private Step onDown(State s) {
-    State.Edit e = s.edit();
-    e.want = Want.DOWN;
-    e.startPending = false;
-    List<Effect> effects = new ArrayList<>();
-    if (s.isUp()) {
-      e.paused = false;
-      e.termSent = true;
-      effects.add(new Effect.Kill(s.pid(), Signal.TERM));
-      effects.add(new Effect.Kill(s.pid(), Signal.CONT));
-    }
-    announce(e, effects);
-    return new Step(e.done(), effects);
-  }
-
-  /** x: exit once there is no child; at once if there is none (even while a start waits). */
-  private Step onExit(State s) {
-    State.Edit e = s.edit();
-    e.exitRequested = true;
-    e.startPending = false;
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    if (!s.isUp()) {
-      effects.add(new Effect.Exit());
-    }
-    return new Step(e.done(), effects);
-  }
-
-  /** p: status first, then SIGSTOP, as daemontools orders them. */
-  private Step onPause(State s) {
-    State.Edit e = s.edit();
-    e.paused = s.isUp();
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    if (s.isUp()) {
-      effects.add(new Effect.Kill(s.pid(), Signal.STOP));
-    }
-    return new Step(e.done(), effects);
-  }
-
-  /** c: status first, then SIGCONT. */
-  private Step onContinue(State s) {
-    State.Edit e = s.edit();
-    e.paused = false;
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    if (s.isUp()) {
-      effects.add(new Effect.Kill(s.pid(), Signal.CONT));
-    }
-    return new Step(e.done(), effects);
-  }
-
-  /** t: SIGTERM; the status changes too, because runit's byte 18 records it. */
-  private Step upOnTerm(State s) {
-    if (!s.isUp()) {
-      return unchanged(s);
-    }
-    State.Edit e = s.edit();
-    e.termSent = true;
-    List<Effect> effects = new ArrayList<>();
-    effects.add(new Effect.Kill(s.pid(), Signal.TERM));
-    announce(e, effects);
-    return new Step(e.done(), effects);
-  }
-
-  /** h a i k q 1 2 w: a signal to the child, if there is one; nothing else changes. */
-  private Step signalled(State s, Signal signal) {
-    return s.isUp() ? new Step(s, List.of(new Effect.Kill(s.pid(), signal))) : unchanged(s);
-  }
-
-  /**
-   * The child is gone. Exit if asked to; restart if want up, at once when the child ran at least
-   * a second, else at the throttle deadline. An immediate restart writes no intermediate "down"
-   * status: the next child's status follows the spawn, which keeps the restart path short.
-   */
-  private Step upOnChildExited(State s, int waitStatus, long now, Tai64n wall) {
-    State.Edit e = s.edit();
-    e.pid = 0;
-    e.paused = false;
-    e.termSent = false;
-    e.childStartTicks = 0;
-    e.lastExit = java.util.OptionalInt.of(waitStatus);
-    e.stamp = wall;
-    e.killAt = OptionalLong.empty();
-    List<Effect> effects = new ArrayList<>();
-    if (!s.exitRequested() && s.want() == Want.UP) {
-      requestStart(e, now, effects);
-      if (e.starting) {
-        return new Step(e.done(), effects);
+    /** u, o: the new wish, announced; a start now (or at the throttle deadline) if down. */
+    private Step want(Want want) {
+      State next = s.with(want);
+      announce(next);
+      if (s.life().kind() == Lifecycle.Kind.DOWN) {
+        next = requestStart(next);
       }
+      return step(next);
     }
-    announce(e, effects);
-    effects.add(new Effect.WritePid(0));
-    if (s.exitRequested()) {
-      effects.add(new Effect.Exit());
-    }
-    return new Step(e.done(), effects);
-  }
 
-  private Step startingOnSpawned(State s, long pid, long startTicks, long now, Tai64n wall) {
-    State.Edit e = s.edit();
-    e.starting = false;
-    e.pid = pid;
-    e.childStartTicks = startTicks;
-    e.stamp = wall;
-    e.starts = s.starts() + 1;
-    e.paused = false;
-    e.termSent = false;
-    e.notBefore = now + THROTTLE_NANOS;
-    List<Effect> effects = new ArrayList<>();
-    announce(e, effects);
-    effects.add(new Effect.WritePid(pid));
-    return new Step(e.done(), effects);
-  }
-
-  /**
-   * exec failed: say why, stay down, and if want up try again when the throttle allows. The
-   * status is written here because an immediate restart skipped it when the last child exited.
-   */
-  private Step startingOnSpawnFailed(State s, int errno, long now) {
-    State.Edit e = s.edit();
-    e.starting = false;
-    e.notBefore = now + THROTTLE_NANOS;
-    e.startPending = s.want() == Want.UP && !s.exitRequested();
-    List<Effect> effects = new ArrayList<>();
-    effects.add(new Effect.Warn("unable to start " + runName + ": " + Errno.text(errno)));
-    announce(e, effects);
-    effects.add(new Effect.WritePid(0));
-    return new Step(e.done(), effects);
-  }
-
-  /** A deadline came: a start the throttle held back, or SIGKILL for a child that outstayed shutdown. */
-  private Step onTick(State s, long now) {
-    State.Edit e = s.edit();
-    List<Effect> effects = new ArrayList<>();
-    if (s.startPending() && now - s.notBefore() >= 0) {
-      e.startPending = false;
-      e.starting = true;
-      effects.add(new Effect.Spawn());
-    }
-    if (s.killAt().isPresent() && now - s.killAt().getAsLong() >= 0) {
-      e.killAt = OptionalLong.empty();
-      if (s.isUp()) {
-        effects.add(new Effect.Kill(s.pid(), Signal.KILL));
+    /** d: want down; a child gets SIGTERM then SIGCONT (so a paused child can act on it). */
+    private Step down() {
+      State next = s.with(Want.DOWN);
+      switch (s.life().kind()) {
+        case DOWN -> next = next.with(Lifecycle.Down.RESTING);
+        case STARTING -> { }
+        case UP -> {
+          next = next.with(new Lifecycle.Up(s.life().child().terminated()));
+          terminate(s.pid(), Effect.Kill::new);
+        }
+        case STOPPING -> {
+          Lifecycle.Stopping stopping = (Lifecycle.Stopping) s.life();
+          next = next.with(new Lifecycle.Stopping(stopping.child().terminated(), stopping.killAt()));
+          terminate(s.pid(), Effect.Kill::new);
+        }
       }
+      return announced(next);
     }
-    return new Step(e.done(), effects);
-  }
 
-  /** SIGTERM, SIGINT or SIGHUP to supervise: down and exit, with SIGKILL after the grace period. */
-  private Step onTerminate(State s, long now) {
-    State.Edit e = s.edit();
-    e.want = Want.DOWN;
-    e.exitRequested = true;
-    e.stopping = true;
-    e.startPending = false;
-    List<Effect> effects = new ArrayList<>();
-    if (s.isUp()) {
-      e.paused = false;
-      e.termSent = true;
-      e.killAt = OptionalLong.of(now + SHUTDOWN_GRACE_NANOS);
+    /** x: go once there is no child; at once if there is none (even while a start waits). */
+    private Step exit() {
+      State next = s.leave() == Leave.SHUTDOWN ? s : s.with(Leave.WHEN_DOWN);
+      if (s.life().kind() == Lifecycle.Kind.DOWN) {
+        next = next.with(Lifecycle.Down.RESTING);
+        announce(next);
+        effects.add(new Effect.Exit());
+        return step(next);
+      }
+      return announced(next);
+    }
+
+    /** p, c: status first, then SIGSTOP or SIGCONT, as daemontools orders them. */
+    private Step pause(boolean paused) {
+      if (!s.hasChild()) {
+        return announced(s);
+      }
+      State next = s.with(withChild(s.life().child().pausedAs(paused)));
+      announce(next);
+      effects.add(new Effect.Kill(s.pid(), paused ? Signal.STOP : Signal.CONT));
+      return step(next);
+    }
+
+    /** t: SIGTERM; the status changes too, because runit's byte 18 records it. */
+    private Step term() {
+      if (!s.hasChild()) {
+        return unchanged();
+      }
       effects.add(new Effect.Kill(s.pid(), Signal.TERM));
-      effects.add(new Effect.Kill(s.pid(), Signal.CONT));
-      announce(e, effects);
-    } else {
-      announce(e, effects);
-      effects.add(new Effect.Exit());
+      return announced(s.with(withChild(s.life().child().afterTerm())));
     }
-    return new Step(e.done(), effects);
-  }
 
-  /** Start now if the throttle allows, else owe a start at {@code notBefore}. */
-  private static void requestStart(State.Edit e, long now, List<Effect> effects) {
-    if (e.starting) {
-      return;
+    /** h a i k q 1 2 w: a signal to the child, if there is one; nothing else changes. */
+    private Step signal(Signal signal) {
+      if (!s.hasChild()) {
+        return unchanged();
+      }
+      effects.add(new Effect.Kill(s.pid(), signal));
+      return step(s);
     }
-    if (now - e.notBefore >= 0) {
-      e.starting = true;
-      e.startPending = false;
-      effects.add(new Effect.Spawn());
-    } else {
-      e.startPending = true;
+
+    /**
+     * The child is gone. Go if asked to; restart if want up, at once when the child ran at least
+     * a second, else at the throttle deadline. An immediate restart writes no intermediate
+     * "down" status: the next child's status follows the spawn, which keeps the restart short.
+     */
+    @Override
+    public Step childExited(int waitStatus) {
+      if (!s.hasChild()) {
+        return unchanged();
+      }
+      State next = s.with(s.counters().exited(waitStatus)).stamped(wall).with(Lifecycle.Down.RESTING);
+      if (s.life().kind() == Lifecycle.Kind.UP && s.leave() == Leave.STAY && s.want() == Want.UP) {
+        next = requestStart(next);
+        if (next.life().kind() == Lifecycle.Kind.STARTING) {
+          return step(next);
+        }
+      }
+      announce(next);
+      effects.add(new Effect.WritePid(0));
+      if (s.leave() != Leave.STAY) {
+        effects.add(new Effect.Exit());
+      }
+      return step(next);
     }
-  }
 
-  private void announce(State.Edit e, List<Effect> effects) {
-    effects.add(new Effect.WriteStatus(status(e.done())));
-  }
+    @Override
+    public Step spawned(long pid, long startTicks) {
+      if (s.life().kind() != Lifecycle.Kind.STARTING) {
+        return unchanged();
+      }
+      Running child = Running.started(pid, startTicks);
+      State next = s.with(s.counters().started()).stamped(wall).notBefore(now + THROTTLE_NANOS);
+      if (s.leave() == Leave.SHUTDOWN) {
+        // the supervisor was told to stop while the spawn was out
+        next = next.with(new Lifecycle.Stopping(child.terminated(), OptionalLong.of(now + SHUTDOWN_GRACE_NANOS)));
+        terminate(pid, Effect.KillGroup::new);
+      } else if (s.want() == Want.DOWN) {
+        next = next.with(new Lifecycle.Up(child.terminated()));
+        terminate(pid, Effect.Kill::new);
+      } else {
+        next = next.with(new Lifecycle.Up(child));
+      }
+      effects.add(0, new Effect.WriteStatus(status(next)));
+      effects.add(1, new Effect.WritePid(pid));
+      return step(next);
+    }
 
-  private static Step unchanged(State s) {
-    return new Step(s, List.of());
+    /**
+     * exec failed: say why, stay down, and if want up try again when the throttle allows. The
+     * status is written here because an immediate restart skipped it when the last child exited.
+     */
+    @Override
+    public Step spawnFailed(int errno) {
+      if (s.life().kind() != Lifecycle.Kind.STARTING) {
+        return unchanged();
+      }
+      long retry = now + THROTTLE_NANOS;
+      boolean again = s.leave() == Leave.STAY && s.want() == Want.UP;
+      State next = s.notBefore(retry).with(again ? Lifecycle.Down.startingAt(retry) : Lifecycle.Down.RESTING);
+      effects.add(new Effect.Warn("unable to start " + runName + ": " + Errno.text(errno)));
+      announce(next);
+      effects.add(new Effect.WritePid(0));
+      if (s.leave() != Leave.STAY) {
+        effects.add(new Effect.Exit());
+      }
+      return step(next);
+    }
+
+    /** A deadline came: a start the throttle held back, or SIGKILL for a child that outstayed shutdown. */
+    @Override
+    public Step tick() {
+      switch (s.life().kind()) {
+        case DOWN -> {
+          OptionalLong at = ((Lifecycle.Down) s.life()).startAt();
+          if (at.isPresent() && now - at.getAsLong() >= 0) {
+            effects.add(new Effect.Spawn());
+            return step(s.with(Lifecycle.Starting.INSTANCE));
+          }
+        }
+        case STOPPING -> {
+          Lifecycle.Stopping stopping = (Lifecycle.Stopping) s.life();
+          if (stopping.killAt().isPresent() && now - stopping.killAt().getAsLong() >= 0) {
+            effects.add(new Effect.KillGroup(s.pid(), Signal.KILL));
+            return step(s.with(new Lifecycle.Stopping(stopping.child(), OptionalLong.empty())));
+          }
+        }
+        case STARTING, UP -> { }
+      }
+      return unchanged();
+    }
+
+    /** TERM, INT or HUP to the supervisor: the child's group down, then go, with SIGKILL after the grace period. */
+    @Override
+    public Step terminate() {
+      if (s.leave() == Leave.SHUTDOWN) {
+        return unchanged();
+      }
+      State next = s.with(Want.DOWN).with(Leave.SHUTDOWN);
+      switch (s.life().kind()) {
+        case DOWN -> {
+          next = next.with(Lifecycle.Down.RESTING);
+          announce(next);
+          effects.add(new Effect.Exit());
+          return step(next);
+        }
+        case STARTING -> { }
+        case UP -> {
+          next = next.with(new Lifecycle.Stopping(s.life().child().terminated(),
+              OptionalLong.of(now + SHUTDOWN_GRACE_NANOS)));
+          terminate(s.pid(), Effect.KillGroup::new);
+        }
+        case STOPPING -> throw new IllegalStateException("stopping without shutdown: " + s);
+      }
+      return announced(next);
+    }
+
+    /** SIGTERM then SIGCONT, to the child or its group. */
+    private void terminate(long pid, BiFunction<Long, Signal, Effect> kill) {
+      effects.add(kill.apply(pid, Signal.TERM));
+      effects.add(kill.apply(pid, Signal.CONT));
+    }
+
+    /** Start now if the throttle allows, else owe a start at {@code notBefore}. */
+    private State requestStart(State next) {
+      if (now - next.notBefore() >= 0) {
+        effects.add(new Effect.Spawn());
+        return next.with(Lifecycle.Starting.INSTANCE);
+      }
+      return next.with(Lifecycle.Down.startingAt(next.notBefore()));
+    }
+
+    private Lifecycle withChild(Running child) {
+      return s.life().kind() == Lifecycle.Kind.STOPPING
+          ? new Lifecycle.Stopping(child, ((Lifecycle.Stopping) s.life()).killAt())
+          : new Lifecycle.Up(child);
+    }
+
+    private void announce(State next) {
+      effects.add(new Effect.WriteStatus(status(next)));
+    }
+
+    private Step announced(State next) {
+      announce(next);
+      return step(next);
+    }
+
+    private Step step(State next) {
+      return new Step(next, effects);
+    }
+
+    private Step unchanged() {
+      return new Step(s, List.of());
+    }
   }
 
   /** The record supervise/status holds for a state. */
   public Status status(State s) {
-    return new Status(s.stamp(), s.pid(), s.paused(), s.want(), s.termSent(),
-        s.isUp() ? Phase.RUN : Phase.DOWN,
-        Optional.of(new Extension(supervisorPid, s.starts(), s.lastExit(), s.childStartTicks(), lockFd)));
+    boolean child = s.hasChild();
+    Running r = child ? s.life().child() : null;
+    return new Status(s.stamp(), s.pid(), child && r.paused(), s.want(), child && r.termSent(),
+        child ? Phase.RUN : Phase.DOWN,
+        Optional.of(new Extension(supervisorPid, s.counters().starts(), s.counters().lastExit(),
+            child ? r.startTicks() : 0, lockFd)));
   }
 }

@@ -9,97 +9,87 @@ import java.util.OptionalLong;
  * One service's state: everything the machine knows, nothing it has to ask the OS. Times are
  * monotonic nanoseconds except {@code stamp}, the wall-clock label of the last pid change.
  *
+ * @param life the phase, with the child if there is one
  * @param want what the service should do: up, down, or once
- * @param pid the child, 0 when there is none
- * @param paused the child was sent SIGSTOP (svc -p) and not yet SIGCONT
- * @param termSent a SIGTERM was sent to this child (runit's "got TERM")
- * @param exitRequested svc -x or a signal: exit once no child is left
- * @param stopping a signal asked supervise to exit: the child gets SIGKILL at {@code killAt}
- * @param starting a Spawn effect is out and its answer not yet in
- * @param startPending a start is owed but the throttle holds it until {@code notBefore}
+ * @param leave whether and how the supervisor of this service is to go away
  * @param notBefore the earliest time the next start may happen: one second after the last
- * @param killAt when a child that ignores SIGTERM during shutdown gets SIGKILL
  * @param stamp when the pid last changed
- * @param starts how many children have been started
- * @param lastExit the wait status of the last child that exited
- * @param childStartTicks the current child's kernel start time, 0 when there is none
+ * @param counters what happened so far
  */
-public record State(
-    Want want,
-    long pid,
-    boolean paused,
-    boolean termSent,
-    boolean exitRequested,
-    boolean stopping,
-    boolean starting,
-    boolean startPending,
-    long notBefore,
-    OptionalLong killAt,
-    Tai64n stamp,
-    long starts,
-    OptionalInt lastExit,
-    long childStartTicks) {
+public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai64n stamp, Counters counters) {
 
-  /** A service that has never run: down, wanting {@code want}. */
-  static State initial(Want want, long now, Tai64n wall) {
-    return new State(want, 0, false, false, false, false, false, false, now, OptionalLong.empty(),
-        wall, 0, OptionalInt.empty(), 0);
+  /** Whether and how the service's supervision ends. */
+  public enum Leave {
+    /** Supervise on. */
+    STAY,
+    /** svc -x: go once there is no child (at once if there is none). */
+    WHEN_DOWN,
+    /** TERM, INT or HUP to the supervisor: take the child down, then go; cannot be undone. */
+    SHUTDOWN
   }
 
-  boolean isUp() {
-    return pid != 0;
+  /**
+   * @param starts how many children have been started
+   * @param lastExit the wait status of the last child that exited
+   */
+  public record Counters(long starts, OptionalInt lastExit) {
+    static final Counters NONE = new Counters(0, OptionalInt.empty());
+
+    Counters started() {
+      return new Counters(starts + 1, lastExit);
+    }
+
+    Counters exited(int waitStatus) {
+      return new Counters(starts, OptionalInt.of(waitStatus));
+    }
+  }
+
+  /** A service that has never run: down, wanting {@code want}, a start due now if want up. */
+  static State initial(Want want, long now, Tai64n wall) {
+    Lifecycle life = want == Want.UP ? Lifecycle.Down.startingAt(now) : Lifecycle.Down.RESTING;
+    return new State(life, want, Leave.STAY, now, wall, Counters.NONE);
+  }
+
+  /** The child, if the phase has one. */
+  boolean hasChild() {
+    return life.kind() == Lifecycle.Kind.UP || life.kind() == Lifecycle.Kind.STOPPING;
+  }
+
+  /** The child's pid, or 0. */
+  public long pid() {
+    return hasChild() ? life.child().pid() : 0;
   }
 
   /** The next time the machine wants a Tick, if any. */
-  OptionalLong deadline() {
-    if (startPending && killAt.isPresent()) {
-      return OptionalLong.of(Math.min(notBefore, killAt.getAsLong()));
-    }
-    return startPending ? OptionalLong.of(notBefore) : killAt;
+  public OptionalLong deadline() {
+    return switch (life.kind()) {
+      case DOWN -> ((Lifecycle.Down) life).startAt();
+      case STOPPING -> ((Lifecycle.Stopping) life).killAt();
+      case STARTING, UP -> OptionalLong.empty();
+    };
   }
 
-  /** A mutable copy: a transition assigns the fields it changes, then calls {@link Edit#done()}. */
-  Edit edit() {
-    return new Edit(this);
+  State with(Lifecycle next) {
+    return new State(next, want, leave, notBefore, stamp, counters);
   }
 
-  /** The fields of a {@link State}, assignable; see {@link State#edit()}. */
-  static final class Edit {
-    Want want;
-    long pid;
-    boolean paused;
-    boolean termSent;
-    boolean exitRequested;
-    boolean stopping;
-    boolean starting;
-    boolean startPending;
-    long notBefore;
-    OptionalLong killAt;
-    Tai64n stamp;
-    long starts;
-    OptionalInt lastExit;
-    long childStartTicks;
+  State with(Want next) {
+    return new State(life, next, leave, notBefore, stamp, counters);
+  }
 
-    private Edit(State s) {
-      want = s.want;
-      pid = s.pid;
-      paused = s.paused;
-      termSent = s.termSent;
-      exitRequested = s.exitRequested;
-      stopping = s.stopping;
-      starting = s.starting;
-      startPending = s.startPending;
-      notBefore = s.notBefore;
-      killAt = s.killAt;
-      stamp = s.stamp;
-      starts = s.starts;
-      lastExit = s.lastExit;
-      childStartTicks = s.childStartTicks;
-    }
+  State with(Leave next) {
+    return new State(life, want, next, notBefore, stamp, counters);
+  }
 
-    State done() {
-      return new State(want, pid, paused, termSent, exitRequested, stopping, starting, startPending,
-          notBefore, killAt, stamp, starts, lastExit, childStartTicks);
-    }
+  State notBefore(long next) {
+    return new State(life, want, leave, next, stamp, counters);
+  }
+
+  State stamped(Tai64n next) {
+    return new State(life, want, leave, notBefore, next, counters);
+  }
+
+  State with(Counters next) {
+    return new State(life, want, leave, notBefore, stamp, next);
   }
 }

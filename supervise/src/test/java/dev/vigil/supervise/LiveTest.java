@@ -28,9 +28,12 @@ abstract class LiveTest extends ServiceTest {
     }
   }
 
-  /** A supervise to start, on this test's processes; it is stopped after the test. */
+  /**
+   * A supervise to start, on this test's processes; it is stopped after the test. A child counts
+   * as running once its run script has logged its pid ({@link SuperviseProcess.Launch#pidLog}).
+   */
   SuperviseProcess.Launch launch() {
-    return new SuperviseProcess.Launch(processes, root, started::add);
+    return new SuperviseProcess.Launch(processes, root, started::add).pidLog(services.pidLog());
   }
 
   /** Our supervise on {@code dir} (typed relative to the root), up and supervising. */

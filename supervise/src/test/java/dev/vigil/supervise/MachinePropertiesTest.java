@@ -50,7 +50,7 @@ class MachinePropertiesTest {
           d.deliver(new Event.Control(c));
         }
       } else if (kind < 7) {
-        if (d.state.isUp()) {
+        if (d.state.hasChild()) {
           d.deliver(new Event.ChildExited(arg % 65536));
         }
       } else if (kind < 9) {
@@ -93,7 +93,7 @@ class MachinePropertiesTest {
         }
         if (f instanceof Effect.Spawn) {
           assertEquals(effects.size() - 1, i, "Spawn is the last effect of a step");
-          assertTrue(state.starting(), "a Spawn leaves the machine starting");
+          assertEquals(Lifecycle.Kind.STARTING, state.life().kind(), "a Spawn leaves the machine starting");
           Event answer = failNextSpawn
               ? new Event.SpawnFailed(Errno.ENOEXEC.number)
               : new Event.Spawned(nextPid++, 1);
@@ -112,37 +112,39 @@ class MachinePropertiesTest {
     private void check(State before, Event e, Machine.Step step) {
       for (Effect f : step.effects()) {
         if (f instanceof Effect.Kill k) {
-          assertTrue(before.isUp(), "signals go only to an existing child");
+          assertTrue(before.hasChild(), "signals go only to an existing child");
           assertEquals(before.pid(), k.pid(), "signals go to the current child");
         }
+        if (f instanceof Effect.KillGroup k) {
+          assertTrue(before.hasChild(), "signals go only to an existing child's group");
+          assertEquals(before.pid(), k.pgid(), "the child leads its group");
+          assertEquals(State.Leave.SHUTDOWN, step.next().leave(), "only a shutdown signals the group");
+        }
         if (f instanceof Effect.Exit) {
-          assertFalse(step.next().isUp(), "supervise never leaves a child behind");
-          assertTrue(step.next().exitRequested(), "exit only when asked to");
+          assertFalse(step.next().hasChild(), "the supervisor never leaves a child behind");
+          assertTrue(step.next().leave() != State.Leave.STAY, "exit only when asked to");
         }
         if (f instanceof Effect.Spawn) {
-          assertFalse(before.isUp() && !(e instanceof Event.ChildExited), "never a second child");
-          assertFalse(before.exitRequested(), "no start once exit was asked for");
+          assertFalse(before.hasChild() && !(e instanceof Event.ChildExited), "never a second child");
+          assertEquals(State.Leave.STAY, before.leave(), "no start once exit was asked for");
           assertTrue(now - before.notBefore() >= 0, "at most one start per second");
         }
       }
     }
 
     private void invariants(State s) {
-      if (s.isUp()) {
-        assertFalse(s.starting() || s.startPending(), "no start owed while a child runs");
-      } else {
-        assertFalse(s.paused(), "only a child can be paused");
-        assertFalse(s.termSent(), "only a child can have been sent TERM");
-        assertTrue(s.killAt().isEmpty(), "no SIGKILL due without a child");
-      }
-      assertFalse(s.starting(), "a spawn is always answered within the step");
-      if (s.startPending()) {
-        assertFalse(s.exitRequested(), "no start owed once exit was asked for");
+      assertTrue(s.life().kind() != Lifecycle.Kind.STARTING, "a spawn is always answered within the step");
+      if (s.life() instanceof Lifecycle.Down d && d.startAt().isPresent()) {
+        assertEquals(State.Leave.STAY, s.leave(), "no start owed once exit was asked for");
         assertTrue(s.want() != Want.DOWN, "no start owed while want down");
-        assertTrue(s.deadline().isPresent(), "an owed start has a deadline");
+        assertEquals(s.deadline(), d.startAt(), "an owed start has a deadline");
       }
-      if (s.stopping()) {
-        assertTrue(s.exitRequested() && s.want() == Want.DOWN, "stopping means down and exit");
+      if (s.life().kind() == Lifecycle.Kind.STOPPING) {
+        assertEquals(State.Leave.SHUTDOWN, s.leave(), "stopping means shutting down");
+      }
+      if (s.leave() == State.Leave.SHUTDOWN) {
+        assertEquals(Want.DOWN, s.want(), "a shutdown wants the service down");
+        assertTrue(s.life().kind() != Lifecycle.Kind.UP, "a shutdown has the child stopping");
       }
     }
   }

@@ -144,6 +144,7 @@ class SuperviseControlTest extends LiveTest {
     assertEquals(OptionalInt.of(15), st2.extension().orElseThrow().lastExit(), "killed by SIGTERM");
     assertEquals(2, st2.extension().orElseThrow().starts());
     assertFalse(st2.termSent(), "byte 18 belongs to the old child");
+    Await.until("the second child to log its pid", () -> logged() >= 2);
 
     s.send("k");
     long third = s.awaitChildOtherThan(second);
@@ -155,6 +156,8 @@ class SuperviseControlTest extends LiveTest {
         "a child that died young is restarted a second after its start; start to start was "
             + startToStart + " µs");
     assertEquals(third, s.currentChild());
+    // the status follows the spawn at once; the run script logs its pid when it gets to run
+    Await.until("the third child to log its pid", () -> logged() >= 3);
     assertEquals(3, logged());
   }
 

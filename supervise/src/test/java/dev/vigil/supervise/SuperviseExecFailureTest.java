@@ -73,6 +73,7 @@ class SuperviseExecFailureTest extends LiveTest {
     int warnings = s.errLines("supervise: ").size();
     assertTrue(warnings >= 2 && warnings <= 3, "warnings: " + s.err());
     assertEquals("", String.join("", s.errLines("supervise: fatal")));
+    Await.until("the child to log its pid", () -> logged() >= 1);
     assertTrue(Files.readString(services.pidLog(), StandardCharsets.US_ASCII).startsWith(child + "\n"));
   }
 }

@@ -62,6 +62,8 @@ class SuperviseLifecycleTest extends LiveTest {
     Status up = s.status();
     assertEquals(Want.NONE, up.want());
     assertEquals(0, s.statusBytes()[17]);
+    // the status follows the spawn at once: let the run script get as far as logging its pid
+    Await.until("the child to log its pid", () -> logged() == 1);
 
     s.send("k");
     Status down = s.awaitStatus("the once child to be reaped", st -> st.pid() == 0);
@@ -80,6 +82,7 @@ class SuperviseLifecycleTest extends LiveTest {
     services.sleeper("svc");
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
+    Await.until("the child to log its pid", () -> logged() == 1);
 
     s.send("x");
     s.send("p");
@@ -161,6 +164,9 @@ class SuperviseLifecycleTest extends LiveTest {
     long hz = Long.parseLong(Processes.run(root, List.of("getconf", "CLK_TCK")).out().trim());
     SuperviseProcess s = supervise("svc");
     Await.until("three starts", () -> starts(dir).size() >= 3);
+    // -d on a child still running would TERM it: wait until the third is gone (a second's window)
+    s.awaitStatus("the third child to have exited",
+        st -> st.pid() == 0 && st.extension().orElseThrow().starts() == 3);
     s.send("dx");
     assertEquals(0, s.awaitExit());
     List<Long> at = starts(dir);

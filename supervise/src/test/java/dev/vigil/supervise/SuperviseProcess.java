@@ -56,8 +56,10 @@ final class SuperviseProcess {
     private final Map<String, String> env = new LinkedHashMap<>();
     private String umask = "022";
     private final List<String> ignored = new ArrayList<>();
+    private final List<String> shell = new ArrayList<>();
     private List<String> program = ours();
     private boolean vigil = true;
+    private Path pidLog;
 
     Launch(Processes processes, Path logs, Consumer<SuperviseProcess> onStart) {
       this.processes = processes;
@@ -89,6 +91,25 @@ final class SuperviseProcess {
       return this;
     }
 
+    /**
+     * The log the run scripts append their pid to ({@code echo $$ >> LOG}): a child then counts as
+     * running only once it has logged itself. The status names a child as soon as it is spawned,
+     * before its script has run a line; a test that signals it at once would kill it unlogged.
+     */
+    Launch pidLog(Path log) {
+      this.pidLog = log;
+      return this;
+    }
+
+    /**
+     * A shell command run just before supervise is exec'd, in the same shell: {@code ulimit -n
+     * 16}, or {@code exec 0<&- 1>&- 2>&-} to start it with descriptors closed.
+     */
+    Launch before(String command) {
+      shell.add(command);
+      return this;
+    }
+
     /** A C supervisor instead of ours, e.g. {@code /usr/bin/supervise}. */
     Launch peer(String binary) {
       this.program = List.of(binary);
@@ -106,7 +127,7 @@ final class SuperviseProcess {
       List<String> args = new ArrayList<>(List.of(dir));
       Process p = processes.start(cwd, out, err, command(args), env);
       Path abs = cwd.resolve(dir);
-      SuperviseProcess s = new SuperviseProcess(p, dir, ServiceDir.of(abs), out, err, vigil);
+      SuperviseProcess s = new SuperviseProcess(p, dir, ServiceDir.of(abs), out, err, vigil, pidLog);
       onStart.accept(s);
       return s;
     }
@@ -126,6 +147,9 @@ final class SuperviseProcess {
       for (String signal : ignored) {
         script.append("trap '' ").append(signal).append(" && ");
       }
+      for (String command : shell) {
+        script.append(command).append(" && ");
+      }
       script.append("exec \"$@\"");
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "supervise"));
       command.addAll(program);
@@ -142,14 +166,17 @@ final class SuperviseProcess {
   private final Path out;
   private final Path err;
   private final boolean vigil;
+  private final Path pidLog;
 
-  private SuperviseProcess(Process process, String typed, ServiceDir dir, Path out, Path err, boolean vigil) {
+  private SuperviseProcess(Process process, String typed, ServiceDir dir, Path out, Path err, boolean vigil,
+      Path pidLog) {
     this.process = process;
     this.typed = typed;
     this.dir = dir;
     this.out = out;
     this.err = err;
     this.vigil = vigil;
+    this.pidLog = pidLog;
   }
 
   long pid() {
@@ -285,7 +312,19 @@ final class SuperviseProcess {
         throw new AssertionError("supervise " + typed + " exited " + process.exitValue() + ": " + err());
       }
       return currentChild();
-    }, pid -> pid != 0 && pid != old);
+    }, pid -> pid != 0 && pid != old && hasLogged(pid));
+  }
+
+  /** Whether the child's run script has logged its pid, if run scripts log theirs here. */
+  private boolean hasLogged(long pid) {
+    if (pidLog == null) {
+      return true;
+    }
+    try {
+      return Files.readAllLines(pidLog).contains(Long.toString(pid));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The child the status names if it is alive and, for ours, supervise/pid agrees; else 0. */

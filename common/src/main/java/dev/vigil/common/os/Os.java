@@ -1,46 +1,97 @@
 package dev.vigil.common.os;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Every side effect supervise has on the operating system beyond plain file writes, behind one
- * narrow port: the real one binds libc (supervise's native door), a fake one drives the event
- * loop in unit tests. Failures are {@link dev.vigil.common.ErrnoException}s carrying the errno.
- * Every descriptor returned is close-on-exec.
+ * Every side effect the supervisor has on the operating system, behind one narrow port: the real
+ * one binds libc (the native module's door), a fake one drives the event loop in unit tests. One
+ * contract suite holds both to the kernel. Failures are {@link dev.vigil.common.ErrnoException}s
+ * carrying the errno as a number, never as text. Every descriptor returned is close-on-exec.
+ *
+ * <p>Files are reached relative to a directory descriptor ({@code at}), as the {@code *at}
+ * system calls reach them: a service directory is opened once, and a rename of it or a path
+ * longer than PATH_MAX changes nothing (daemontools gets the same by chdir).
  */
 public interface Os {
-  /** mkfifo(2) with {@code mode} (masked by the umask). Throws EEXIST if something is there. */
-  void mkfifo(Path path, int mode) throws IOException;
+  /** The current directory, as an {@code at} argument (AT_FDCWD). */
+  int CWD = -100;
+
+  // ------------------------------------------------------------------ files
+
+  /** open(path, O_RDONLY|O_DIRECTORY): a directory descriptor to reach files through. */
+  int openDirectory(int at, String path) throws IOException;
+
+  /** stat(2), following symbolic links: what is at {@code path}. */
+  FileStat stat(int at, String path) throws IOException;
+
+  /** fstat(2): what {@code fd} is open on. */
+  FileStat stat(int fd) throws IOException;
+
+  /** readlink(2): the link's target; empty if {@code path} is not a symbolic link. */
+  Optional<String> readlink(int at, String path) throws IOException;
+
+  /** mkdir(2) with {@code mode} (masked by the umask). Throws EEXIST if something is there. */
+  void mkdir(int at, String path, int mode) throws IOException;
+
+  /** mkfifo(3) with {@code mode} (masked by the umask). Throws EEXIST if something is there. */
+  void mkfifo(int at, String path, int mode) throws IOException;
 
   /**
    * Opens {@code path} for writing, creating it with mode 0600, and takes an exclusive flock on
    * it without blocking: the supervisor lock daemontools and runit take. Throws EAGAIN ("temporary
    * failure") if another process holds it.
    */
-  int lock(Path path) throws IOException;
+  int lock(int at, String path) throws IOException;
 
-  /** Opens a FIFO without blocking, for reading or for writing. */
-  int openFifo(Path path, boolean forWriting) throws IOException;
+  /** Opens a FIFO without blocking, for reading or for writing; ENXIO when writing with no reader. */
+  int openFifo(int at, String path, boolean forWriting) throws IOException;
 
-  /** Reads what is available without blocking; returns 0 when nothing is. */
+  /** Creates or truncates {@code path} for writing, with {@code mode} (masked by the umask). */
+  int create(int at, String path, int mode) throws IOException;
+
+  /** Writes all {@code length} bytes, retrying partial writes. */
+  void write(int fd, byte[] bytes, int length) throws IOException;
+
+  /** rename(2) within one directory: atomic replacement of {@code to}. */
+  void rename(int at, String from, String to) throws IOException;
+
+  /** Reads what is available without blocking; returns 0 when nothing is (or at end of file). */
   int read(int fd, byte[] buffer) throws IOException;
 
   void close(int fd);
 
-  /**
-   * Starts {@code dir/run} as {@code ./run} in {@code dir}, in a new session, with an empty signal
-   * mask, every signal at its default, and only descriptors 0, 1 and 2. Throws the exec failure
-   * (ENOENT, EACCES, ENOEXEC...) when there is no child.
-   */
-  Child spawn(Path dir) throws IOException;
+  // ------------------------------------------------------------------ processes
 
-  /** kill(2). Throws ESRCH if the process is gone. */
+  /**
+   * Prepares to start {@code spec} as often as wanted: whatever can be built once is built here,
+   * so that the restart path only calls. Close the spawner when its service goes.
+   */
+  Spawner spawner(SpawnSpec spec) throws IOException;
+
+  /** Starts processes of one {@link SpawnSpec}. */
+  interface Spawner {
+    /**
+     * Starts one process. Throws the exec failure (ENOENT, EACCES, ENOEXEC...) when there is no
+     * child, or the failure to watch it (EMFILE), in which case no child is left behind.
+     */
+    Child spawn() throws IOException;
+
+    /** Frees what the spawner holds; it is not used again. */
+    void close();
+  }
+
+  /** kill(2) of one process. Throws ESRCH if the process is gone. */
   void signal(long pid, Signal signal) throws IOException;
+
+  /** kill(2) of a whole process group. Throws ESRCH if no process is left in it. */
+  void signalGroup(long pgid, Signal signal) throws IOException;
 
   /** waitpid(pid, WNOHANG): the wait status if the child has exited, empty if it still runs. */
   OptionalInt reap(long pid) throws IOException;
+
+  // ------------------------------------------------------------------ waiting
 
   /** Adds {@code fd} to the set {@link #await} watches for readability. */
   void watch(int fd) throws IOException;

@@ -1,4 +1,4 @@
-package dev.vigil.supervise.jnr;
+package dev.vigil.libc;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.Variable;
@@ -7,9 +7,13 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * The glibc functions supervise calls, bound with jnr-ffi. Not jnr-posix: its spawn cannot reset
- * the child's signals, it has no epoll, eventfd or pidfd, and loading it costs ~100 ms and
- * ~15 MB more than this binding (jvm-notes §2, §7).
+ * The glibc functions vigil calls, bound with jnr-ffi. Not jnr-posix: its spawn cannot reset the
+ * child's signals, it has no epoll, eventfd or pidfd, and loading it costs ~100 ms and ~15 MB
+ * more than this binding (jvm-notes §2, §7).
+ *
+ * <p>jnr-ffi binds a method when it is first called; {@link JnrOs#load} checks every symbol
+ * here at once instead, so that a missing one is a one-line fatal at start and never an
+ * UnsatisfiedLinkError later. {@link JnrOs#OPTIONAL} lists the ones with a fallback.
  */
 public interface Libc {
   int posix_spawnattr_init(Pointer attr);
@@ -26,8 +30,14 @@ public interface Libc {
 
   int posix_spawn_file_actions_destroy(Pointer actions);
 
-  int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+  int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
 
+  int posix_spawn_file_actions_addclose(Pointer actions, int fd);
+
+  /** glibc 2.29 and later. */
+  int posix_spawn_file_actions_addfchdir_np(Pointer actions, int fd);
+
+  /** glibc 2.34 and later. */
   int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
   /** Returns the error number of a failed exec directly (0 on success). */
@@ -43,9 +53,20 @@ public interface Libc {
 
   int kill(int pid, int signal);
 
-  int mkfifo(String path, int mode);
+  int openat(int dirfd, String path, int flags, int mode);
 
-  int open(String path, int flags, int mode);
+  /** glibc 2.28 and later; the same layout on every architecture, unlike struct stat. */
+  int statx(int dirfd, String path, int flags, int mask, Pointer statx);
+
+  long readlinkat(int dirfd, String path, @Out byte[] buffer, long size);
+
+  int mkdirat(int dirfd, String path, int mode);
+
+  int mkfifoat(int dirfd, String path, int mode);
+
+  int renameat(int olddirfd, String oldpath, int newdirfd, String newpath);
+
+  int fchdir(int fd);
 
   int flock(int fd, int operation);
 

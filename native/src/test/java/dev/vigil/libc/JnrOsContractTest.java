@@ -1,10 +1,13 @@
-package dev.vigil.supervise.jnr;
+package dev.vigil.libc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.os.Child;
+import dev.vigil.common.os.FileStat;
 import dev.vigil.common.os.Os;
+import dev.vigil.common.os.SpawnSpec;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.OsContract;
 import dev.vigil.fixtures.Proc;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,55 @@ class JnrOsContractTest extends OsContract {
     Proc.awaitAsleepIn(c.pid(), "sleep");
     assertEquals(System.getenv("PATH"), Proc.environment(c.pid()).get("PATH"));
     assertEquals(System.getenv("HOME"), Proc.environment(c.pid()).get("HOME"));
+  }
+
+  @Test
+  void theDescriptorMapPutsDevNullAndSwapsOutputAndErrorWhereAsked() throws IOException {
+    long self = ProcessHandle.current().pid();
+    Child c = spawn(spec(sleeper(), Map.of(0, SpawnSpec.DEV_NULL, 1, 2, 2, 1)));
+    Proc.awaitAsleepIn(c.pid(), "sleep");
+    assertEquals(List.of(0, 1, 2), Proc.fds(c.pid()));
+    assertEquals(Path.of("/dev/null"), link(c.pid(), 0));
+    assertEquals(link(self, 2), link(c.pid(), 1));
+    assertEquals(link(self, 1), link(c.pid(), 2));
+  }
+
+  @Test
+  void anExtraDescriptorArrivesAtItsNumberAndNothingElseDoes() throws IOException {
+    Path fifo = dir.resolve("pipe");
+    os.mkfifo(at, "pipe", 0600);
+    os.openFifo(at, "pipe", false);
+    int writer = os.openFifo(at, "pipe", true);
+    Child c = spawn(spec(sleeper(), Map.of(0, 0, 1, 1, 2, 2, 5, writer)));
+    Proc.awaitAsleepIn(c.pid(), "sleep");
+    assertEquals(List.of(0, 1, 2, 5), Proc.fds(c.pid()));
+    assertEquals(fifo.toRealPath(), link(c.pid(), 5));
+  }
+
+  /** Not in the contract: FakeOs resolves paths by name and does not follow a renamed directory. */
+  @Test
+  void aDirectoryDescriptorStillReachesItsFilesAfterTheDirectoryWasRenamed() throws IOException {
+    Files.createDirectory(dir.resolve("service"));
+    int service = os.openDirectory(at, "service");
+    Files.move(dir.resolve("service"), dir.resolve("service.old"));
+    int fd = os.create(service, "status", 0644);
+    os.close(fd);
+    assertTrue(Files.exists(dir.resolve("service.old/status")));
+    assertEquals(FileStat.Kind.REGULAR, os.stat(service, "status").kind());
+  }
+
+  @Test
+  void theChildRunsInItsDirectoryEvenAfterTheDirectoryWasRenamed() throws IOException {
+    Path service = sleeper();
+    SpawnSpec spec = spec(service, Map.of(0, 0, 1, 1, 2, 2));
+    Path renamed = Files.move(service, dir.resolve("renamed"));
+    Child c = spawn(spec);
+    Proc.awaitAsleepIn(c.pid(), "sleep");
+    assertEquals(renamed.toRealPath(), Proc.cwd(c.pid()));
+  }
+
+  private static Path link(long pid, int fd) throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd));
   }
 
   private static long taskNamed(String name) {

@@ -1,0 +1,415 @@
+package dev.vigil.supervise;
+
+import dev.vigil.common.Command;
+import dev.vigil.common.Errno;
+import dev.vigil.common.ErrnoException;
+import dev.vigil.common.ServiceDir;
+import dev.vigil.common.StatusCodec;
+import dev.vigil.common.Status;
+import dev.vigil.common.os.Child;
+import dev.vigil.common.os.Clock;
+import dev.vigil.common.os.FileStat;
+import dev.vigil.common.os.Os;
+import dev.vigil.common.os.Signal;
+import dev.vigil.common.os.SpawnSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+
+/**
+ * One supervised directory, run on a {@link Host}: its descriptors, its child, its machine's
+ * state, and the machine's effects carried out. The directory is opened once and held as a
+ * descriptor; every file is reached relative to it and the child starts in it by fchdir, so a
+ * renamed directory or a path longer than PATH_MAX changes nothing (daemontools chdirs once).
+ *
+ * <p>Anything that goes wrong for the service once it runs is a warning naming it, and a retry
+ * where the machine has one; the host goes on. Taking the directory in charge can fail with a
+ * {@link SetupFailure}, which its owner makes a fatal (supervise) or a retry (svscan); whatever
+ * was opened by then is closed again.
+ */
+public final class Service implements Effect.Handler {
+  private static final int FIFO_MODE = 0600;
+  private static final int DIRECTORY_MODE = 0700;
+  /** At most this much is read from the control FIFO per round: no flood can starve the loop. */
+  private static final int CONTROL_READ = 512;
+
+  /** Why a directory could not be taken in charge: daemontools' words, without the program's name. */
+  public static final class SetupFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SetupFailure(String text) {
+      super(text, null, false, false);
+    }
+  }
+
+  private final Host host;
+  private final Os os;
+  private final Clock clock;
+  private final String name;
+  private final Consumer<String> warn;
+  private final List<Integer> held = new ArrayList<>();
+  private final byte[] controlBuffer = new byte[CONTROL_READ];
+  private int dir = -1;
+  private int control = -1;
+  private Machine machine;
+  private State state;
+  private AtomicFile status;
+  private AtomicFile pidFile;
+  private Os.Spawner spawner;
+  private Timer timer;
+  private Child child;
+  /** A spawn's answer, taken after the rest of the step's effects. */
+  private Event answer;
+  private boolean gone;
+  private Runnable onGone = () -> { };
+
+  private Service(Host host, String name, Consumer<String> warn) {
+    this.host = host;
+    this.os = host.os();
+    this.clock = host.clock();
+    this.name = name;
+    this.warn = warn;
+  }
+
+  /**
+   * Takes charge of a service directory, in daemontools' order (spec §4.1): open the directory,
+   * look for its down file, create supervise/, take the lock, open the control FIFO for reading
+   * and writing, write the first status, open ok. The first start comes with {@link #start()}.
+   *
+   * @param name the directory as messages name it
+   * @param at the directory descriptor {@code path} is relative to ({@link Os#CWD} for supervise)
+   * @param stdio the child's descriptors 0, 1 and 2: which of the supervisor's goes where
+   * @param warn prints one warning line
+   */
+  public static Service open(Host host, String name, int at, String path, SortedMap<Integer, Integer> stdio,
+      Consumer<String> warn) throws SetupFailure {
+    Service s = new Service(host, name, warn);
+    try {
+      s.setUp(at, path, stdio);
+    } catch (SetupFailure | RuntimeException e) {
+      s.release();
+      throw e;
+    }
+    return s;
+  }
+
+  /** A call that may fail with an errno. */
+  private interface Call<T> {
+    T call() throws IOException;
+  }
+
+  private static <T> T or(String what, Call<T> call) throws SetupFailure {
+    try {
+      return call.call();
+    } catch (IOException e) {
+      throw new SetupFailure(what + ": " + Errno.text(e));
+    }
+  }
+
+  private int hold(int fd) {
+    held.add(fd);
+    return fd;
+  }
+
+  private String show(String relative) {
+    return name + "/" + relative;
+  }
+
+  private void setUp(int at, String path, SortedMap<Integer, Integer> stdio) throws SetupFailure {
+    dir = hold(or("unable to chdir to " + name, () -> os.openDirectory(at, path)));
+    boolean normallyUp = isNormallyUp();
+    makeSuperviseDirectory();
+    int lock = hold(or("unable to acquire " + show(ServiceDir.LOCK), () -> os.lock(dir, ServiceDir.LOCK)));
+    machine = new Machine(name, ProcessHandle.current().pid(), lock);
+    control = openFifo(ServiceDir.CONTROL, false, "read");
+    openFifo(ServiceDir.CONTROL, true, "write");
+    status = new AtomicFile(os, dir, ServiceDir.STATUS, ServiceDir.STATUS_NEW, show(ServiceDir.STATUS_NEW), warn);
+    pidFile = new AtomicFile(os, dir, ServiceDir.PID, ServiceDir.PID_NEW, show(ServiceDir.PID_NEW), warn);
+    timer = host.timer(() -> apply(new Event.Tick()));
+    Machine.Step first = machine.begin(normallyUp, clock.nanos(), clock.wall());
+    state = first.next();
+    execute(first.effects());
+    openFifo(ServiceDir.OK, false, "read");
+    SpawnSpec run = new SpawnSpec(dir, "./" + ServiceDir.RUN, List.of("./" + ServiceDir.RUN), List.of(), stdio, true);
+    spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
+    or("unable to read " + show(ServiceDir.CONTROL), () -> {
+      host.watch(control, this::readControl);
+      return null;
+    });
+  }
+
+  /** No {@code down} file (a dangling symlink counts as none, as stat(2) follows it). */
+  private boolean isNormallyUp() throws SetupFailure {
+    try {
+      os.stat(dir, ServiceDir.DOWN);
+      return false;
+    } catch (ErrnoException e) {
+      if (e.errno == Errno.ENOENT.number) {
+        return true;
+      }
+      throw new SetupFailure("unable to stat " + show(ServiceDir.DOWN) + ": " + Errno.text(e));
+    } catch (IOException e) {
+      throw new SetupFailure("unable to stat " + show(ServiceDir.DOWN) + ": " + Errno.text(e));
+    }
+  }
+
+  /**
+   * mkdir supervise (0700 less the umask), ignoring errors as daemontools does; with Debian's
+   * patch, a dangling {@code supervise} symlink gets its target created (a relative target is
+   * relative to the service directory, where the link is).
+   */
+  private void makeSuperviseDirectory() {
+    try {
+      os.mkdir(dir, ServiceDir.SUPERVISE, DIRECTORY_MODE);
+    } catch (IOException exists) {
+      try {
+        Optional<String> target = os.readlink(dir, ServiceDir.SUPERVISE);
+        if (target.isPresent()) {
+          os.mkdir(dir, target.get(), DIRECTORY_MODE);
+        }
+      } catch (IOException e) {
+        // it exists, or the lock will fail with the reason
+      }
+    }
+  }
+
+  /** mkfifo (an existing entry is reused) and open without blocking; only a FIFO will do. */
+  private int openFifo(String fifo, boolean forWriting, String verb) throws SetupFailure {
+    String shown = show(fifo);
+    try {
+      os.mkfifo(dir, fifo, FIFO_MODE);
+    } catch (IOException e) {
+      // EEXIST: reuse it, as daemontools does, once we know it is a FIFO
+    }
+    int fd = hold(or("unable to " + verb + " " + shown, () -> os.openFifo(dir, fifo, forWriting)));
+    FileStat kind = or("unable to " + verb + " " + shown, () -> os.stat(fd));
+    if (kind.kind() != FileStat.Kind.FIFO) {
+      // daemontools would read a regular file as commands and then spin on end-of-file
+      throw new SetupFailure("unable to " + verb + " " + shown + ": not a named pipe");
+    }
+    return fd;
+  }
+
+  /** Calls {@code action} once the service's supervision is over and all it held is released. */
+  public void onGone(Runnable action) {
+    this.onGone = action;
+  }
+
+  /** The first start, if one is due (no down file). */
+  public void start() {
+    apply(new Event.Tick());
+  }
+
+  /** The supervisor was told to stop: take the child down, then go. */
+  public void terminate() {
+    apply(new Event.Terminate());
+  }
+
+  public boolean isGone() {
+    return gone;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** One bounded read of the control FIFO per round; bytes that name no command are ignored. */
+  private void readControl() {
+    int n;
+    try {
+      n = os.read(control, controlBuffer);
+    } catch (IOException e) {
+      // cannot happen on a FIFO we hold both ends of; do not spin on it
+      warn.accept("unable to read " + show(ServiceDir.CONTROL) + ": " + Errno.text(e));
+      host.unwatch(control);
+      return;
+    }
+    for (int i = 0; i < n && !gone; i++) {
+      Command c = Command.of(controlBuffer[i] & 0xff);
+      if (c != null) {
+        apply(new Event.Control(c));
+      }
+    }
+  }
+
+  private void reap() {
+    if (child == null) {
+      return;
+    }
+    OptionalInt exit;
+    try {
+      exit = os.reap(child.pid());
+    } catch (IOException e) {
+      // ECHILD: nobody else may reap our child, so this cannot happen; do not spin on the pidfd
+      warn.accept("unable to wait for " + show(ServiceDir.RUN) + ": " + Errno.text(e));
+      exit = OptionalInt.of(0);
+    }
+    if (exit.isPresent()) {
+      Child old = detachChild();
+      apply(new Event.ChildExited(exit.getAsInt()));
+      // closed after the machine has acted (restarted), off the restart's path, and so the new
+      // child's pidfd never takes the number of one this round may still report
+      release(old);
+    }
+  }
+
+  private void apply(Event event) {
+    if (gone) {
+      return;
+    }
+    Machine.Step step = machine.on(state, event, clock.nanos(), clock.wall());
+    state = step.next();
+    execute(step.effects());
+  }
+
+  /**
+   * Carries out effects in order. A spawn's answer (Spawned or SpawnFailed) goes back into the
+   * machine after the rest of the list, so no effect of the old state can follow the new one's.
+   */
+  private void execute(List<Effect> effects) {
+    for (Effect effect : effects) {
+      if (gone) {
+        return;
+      }
+      effect.accept(this);
+    }
+    Event a = answer;
+    answer = null;
+    if (a != null) {
+      apply(a);
+    } else if (!gone) {
+      state.deadline().ifPresentOrElse(timer::at, timer::cancel);
+    }
+  }
+
+  @Override
+  public void spawn() {
+    Child c;
+    try {
+      c = spawner.spawn();
+    } catch (ErrnoException e) {
+      answer = new Event.SpawnFailed(e.errno);
+      return;
+    } catch (IOException e) {
+      answer = new Event.SpawnFailed(Errno.EIO.number);
+      return;
+    }
+    try {
+      host.watch(c.pidfd(), this::reap);
+    } catch (ErrnoException e) {
+      // a child we cannot watch must not run (ENOSPC: the epoll watch limit)
+      killAndReap(c);
+      answer = new Event.SpawnFailed(e.errno);
+      return;
+    } catch (IOException e) {
+      killAndReap(c);
+      answer = new Event.SpawnFailed(Errno.EIO.number);
+      return;
+    }
+    child = c;
+    answer = new Event.Spawned(c.pid(), c.startTicks());
+  }
+
+  /** SIGKILL cannot be caught: the zombie is there within moments. */
+  private void killAndReap(Child c) {
+    try {
+      os.signal(c.pid(), Signal.KILL);
+      while (os.reap(c.pid()).isEmpty()) {
+        Thread.onSpinWait();
+      }
+    } catch (IOException e) {
+      // gone already
+    }
+    os.close(c.pidfd());
+  }
+
+  @Override
+  public void signal(long pid, Signal signal) {
+    try {
+      os.signal(pid, signal);
+    } catch (ErrnoException e) {
+      signalFailed(e, "pid " + pid);
+    } catch (IOException e) {
+      warn.accept("unable to signal " + show(ServiceDir.RUN) + ": " + Errno.text(e));
+    }
+  }
+
+  @Override
+  public void signalGroup(long pgid, Signal signal) {
+    try {
+      os.signalGroup(pgid, signal);
+    } catch (ErrnoException e) {
+      signalFailed(e, "process group " + pgid);
+    } catch (IOException e) {
+      warn.accept("unable to signal " + show(ServiceDir.RUN) + ": " + Errno.text(e));
+    }
+  }
+
+  private void signalFailed(ErrnoException e, String target) {
+    // ESRCH: the child died and awaits reaping; its pidfd will tell us
+    if (e.errno != Errno.ESRCH.number) {
+      warn.accept("unable to signal " + show(ServiceDir.RUN) + " (" + target + "): " + Errno.text(e));
+    }
+  }
+
+  @Override
+  public void writeStatus(Status s) {
+    status.write(StatusCodec.encode(s));
+  }
+
+  @Override
+  public void writePid(long pid) {
+    pidFile.write((pid == 0 ? "" : pid + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Override
+  public void warn(String text) {
+    warn.accept(text);
+  }
+
+  @Override
+  public void exit() {
+    release();
+    onGone.run();
+  }
+
+  /** The service's child, no longer its own; null if it had none. */
+  private Child detachChild() {
+    Child c = child;
+    if (c != null) {
+      host.unwatch(c.pidfd());
+      child = null;
+    }
+    return c;
+  }
+
+  private void release(Child c) {
+    if (c != null) {
+      os.close(c.pidfd());
+    }
+  }
+
+  /** Lets go of everything: descriptors, the spawner, the timer. */
+  private void release() {
+    gone = true;
+    if (timer != null) {
+      timer.cancel();
+    }
+    release(detachChild());
+    if (control >= 0) {
+      host.unwatch(control);
+    }
+    for (int fd : held) {
+      os.close(fd);
+    }
+    held.clear();
+    if (spawner != null) {
+      spawner.close();
+    }
+  }
+}
