@@ -67,6 +67,8 @@ public final class Liveness {
     byte[] locks;
     try (InputStream in = new FileInputStream(PROC_LOCKS)) {
       locks = in.readAllBytes();
+    } catch (IOException e) {
+      throw Diagnosis.explain(e, Path.of(PROC_LOCKS)); // java.io names no file
     }
     // if, not switch: an enum switch costs a synthetic class at start-up
     Match match = find(locks, device, ino);

@@ -164,17 +164,22 @@ public final class ServiceDir {
       // a FIFO or device would block a plain open; daemontools' non-blocking read gets nothing
       throw new ServiceIOException(ServiceIOException.Step.READ, new StatusFormatException());
     }
+    if (!Files.isReadable(file)) {
+      // asked before the open: java.io would say why only in words (Diagnosis)
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, Errno.EACCES.exception(file.toString()));
+    }
     // java.io, not NIO channels: the JVM has loaded it already, which saves clients ~25 classes
     FileInputStream in;
     try {
       in = new FileInputStream(file.toFile());
     } catch (IOException e) {
-      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, Diagnosis.explain(e, file));
     }
     try (in) {
       byte[] b = new byte[StatusCodec.SIZE];
       return StatusCodec.decode(b, in.readNBytes(b, 0, b.length));
     } catch (IOException e) {
+      // a read error is no property of the path: its errno is lost with the JDK's words
       throw new ServiceIOException(ServiceIOException.Step.READ, e);
     }
   }
@@ -197,12 +202,16 @@ public final class ServiceDir {
       return true;
     }
     // "rw" opens O_RDWR, which never blocks on a FIFO; RandomAccessFile writes it all in one
-    // write(2) for a string this short (at most PIPE_BUF bytes arrive in one piece)
+    // write(2) for a string this short (at most PIPE_BUF bytes arrive in one piece). O_RDWR also
+    // needs read permission, asked first as openableForWriting asks for write permission.
+    if (!Files.isReadable(control)) {
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, Errno.EACCES.exception(control.toString()));
+    }
     RandomAccessFile out;
     try {
       out = new RandomAccessFile(control.toFile(), "rw");
     } catch (IOException e) {
-      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, Diagnosis.explain(e, control));
     }
     try (out) {
       out.write(commands);
@@ -213,27 +222,24 @@ public final class ServiceDir {
   }
 
   /**
-   * stat(2), following symlinks. Newer JDKs (25) report ENOTDIR, a path through a regular file,
-   * as NoSuchFileException; daemontools' messages and svok's exit code tell the two apart, so
-   * ENOTDIR is restored: a missing path whose nearest existing ancestor is no directory.
+   * stat(2), following symlinks; a failure comes as an exception whose errno is known without
+   * the JDK's words ({@link Diagnosis#explain}): a NoSuchFileException is ENOENT indeed (newer
+   * JDKs report ENOTDIR with it too), anything else an {@link ErrnoException} where the path
+   * tells why.
    */
   static BasicFileAttributes stat(Path path) throws IOException {
     try {
       return Files.readAttributes(path, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      for (Path up = path.getParent(); up != null; up = up.getParent()) {
-        BasicFileAttributes a;
-        try {
-          a = Files.readAttributes(up, BasicFileAttributes.class);
-        } catch (NoSuchFileException missing) {
-          continue;
-        }
-        if (!a.isDirectory()) {
-          throw Errno.ENOTDIR.exception(path.toString());
-        }
-        break;
+      Path parent = path.getParent();
+      if (parent == null || Files.isDirectory(parent)) {
+        // ENOENT indeed, and the common case (no down file): decided here, as Diagnosis would,
+        // so that a client's usual run does not load it and the classes it names
+        throw e;
       }
-      throw e;
+      throw Diagnosis.explain(e, path);
+    } catch (IOException e) {
+      throw Diagnosis.explain(e, path);
     }
   }
 
@@ -276,7 +282,7 @@ public final class ServiceDir {
       }
       return Liveness.isLocked(lock(), likelyHolder());
     } catch (IOException e) {
-      throw new ServiceIOException(ServiceIOException.Step.OPEN, e);
+      throw new ServiceIOException(ServiceIOException.Step.OPEN, Diagnosis.explain(e, fifo));
     }
   }
 }

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,47 @@ class ServiceDirTest {
   void enterEmptyName() {
     IOException e = assertThrows(IOException.class, () -> ServiceDir.of("").enter());
     assertEquals("file does not exist", Errno.text(e));
+  }
+
+  /**
+   * What the path tells comes as a number, never from the JDK's (localised) words: the
+   * exception carries the errno, whatever language the JVM's strerror speaks.
+   */
+  @Test
+  void enterReportsNumbersNotWords() throws IOException {
+    Path loop = Files.createSymbolicLink(tmp.resolve("loop"), Path.of("loop"));
+    Path file = Files.createFile(tmp.resolve("file"));
+    assertErrno(Errno.ELOOP, assertThrows(IOException.class, () -> ServiceDir.of(loop).enter()));
+    assertErrno(Errno.ENOTDIR, assertThrows(IOException.class, () -> ServiceDir.of(file.resolve("x")).enter()));
+    assertErrno(Errno.ENAMETOOLONG,
+        assertThrows(IOException.class, () -> ServiceDir.of(tmp.resolve("n".repeat(300))).enter()));
+    assertErrno(Errno.ENAMETOOLONG,
+        assertThrows(IOException.class, () -> ServiceDir.of("x/".repeat(2048) + "x").enter()));
+  }
+
+  private static void assertErrno(Errno expected, IOException e) {
+    assertTrue(e instanceof ErrnoException, () -> "no number in " + e);
+    assertEquals(expected.number, ((ErrnoException) e).errno, e::toString);
+  }
+
+  @Test
+  void sendThroughAFileIsNotADirectory() throws IOException {
+    Files.createFile(service.supervise());
+    ServiceIOException e = assertThrows(ServiceIOException.class, () -> service.send(new byte[] {'u'}));
+    assertEquals(Errno.ENOTDIR, e.errno);
+    assertErrno(Errno.ENOTDIR, (IOException) e.getCause());
+  }
+
+  /** Root reads everything, so only another user sees the EACCES asked before the open. */
+  @Test
+  void unreadableStatusIsAccessDenied() throws IOException {
+    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file");
+    Files.createDirectory(service.supervise());
+    Files.write(service.status(), UP_PAUSED);
+    Files.setPosixFilePermissions(service.status(), PosixFilePermissions.fromString("-w-------"));
+    ServiceIOException e = assertThrows(ServiceIOException.class, service::readStatus);
+    assertEquals(ServiceIOException.Step.OPEN, e.step);
+    assertEquals("access denied", e.reason);
   }
 
   @Test

@@ -1,12 +1,14 @@
 package dev.vigil.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,14 +43,41 @@ class DocsTest {
     assertEquals("supervise dir", synopsis(page("supervise")));
   }
 
+  /**
+   * The letters supervise.md's command table documents, each with its effect: a row whose first
+   * cell holds code spans ({@code | `u` |}, {@code | `p` / `c` |}, {@code | `h a i t k` |}),
+   * each span one letter or several separated by spaces.
+   */
+  private static Map<Character, String> commandTable(String section) {
+    Map<Character, String> rows = new LinkedHashMap<>();
+    for (String line : section.split("\n")) {
+      if (!line.startsWith("| `")) {
+        continue;
+      }
+      String[] cells = line.split("\\|");
+      assertTrue(cells.length >= 3, "not a table row: " + line);
+      String effect = cells[2].trim();
+      String[] spans = cells[1].split("`");
+      for (int i = 1; i < spans.length; i += 2) {
+        for (String letter : spans[i].trim().split(" +")) {
+          assertEquals(1, letter.length(), "not a command letter in supervise.md: " + line);
+          assertNull(rows.put(letter.charAt(0), effect), "supervise.md documents " + letter + " twice");
+        }
+      }
+    }
+    return rows;
+  }
+
   @Test
   void everyCommandLetterIsDocumented() throws IOException {
     String svcOptions = section(page("svc"), "Options");
-    String supervise = section(page("supervise"), "Interface");
+    Map<Character, String> supervise = commandTable(section(page("supervise"), "Interface"));
     for (Command c : Command.values()) {
       assertTrue(svcOptions.contains("| `-" + c.letter + "` | " + c.word + " |"), "svc.md lacks -" + c.letter);
-      assertTrue(supervise.contains(String.valueOf(c.letter)), "supervise.md lacks " + c.letter);
+      String effect = supervise.remove(c.letter);
+      assertTrue(effect != null && !effect.isEmpty(), "supervise.md's command table lacks " + c.letter);
     }
+    assertTrue(supervise.isEmpty(), "supervise.md documents letters supervise does not know: " + supervise.keySet());
   }
 
   @Test

@@ -35,6 +35,11 @@ final class BrokenServices {
             "unable to chdir: file does not exist", true),
         arguments("dir is a file", layout((s, p, n) -> Files.createFile(s.root().resolve(n))),
             "unable to chdir: not a directory", true),
+        arguments("dir is a symlink loop", layout((s, p, n) ->
+            Files.createSymbolicLink(s.root().resolve(n), Path.of(n))),
+            "unable to chdir: symbolic link loop", true),
+        arguments("dir name too long", layout((s, p, n) -> s.root().resolve(n + "n".repeat(300))),
+            "unable to chdir: file name too long", true),
         arguments("down is a symlink loop", layout((s, p, n) -> {
           Path dir = s.empty(n).path();
           Files.createSymbolicLink(dir.resolve("down"), Path.of("down"));
