@@ -29,3 +29,8 @@ client_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:
 supervise_flags="--enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false -XX:+UseSerialGC -XX:-UsePerfData
   -Xint -Xms4m -Xmx32m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions
   -XX:GuaranteedSafepointInterval=0 -XX:AsyncDeflationInterval=0"
+# svscan: supervise's small, quiet JVM, with room for thousands of services (the heap grows
+# only as far as they need: bench/README.md).
+svscan_flags="--enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false -XX:+UseSerialGC -XX:-UsePerfData
+  -Xint -Xms4m -Xmx512m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions
+  -XX:GuaranteedSafepointInterval=0 -XX:AsyncDeflationInterval=0"

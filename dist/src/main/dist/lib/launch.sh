@@ -1,6 +1,6 @@
 # Sourced by every launcher in bin/ once it has set:
 #   self  the launcher's real path    main  the class to run
-#   jars  its classpath, in lib/      kind  client | supervise
+#   jars  its classpath, in lib/      kind  client | supervise | svscan
 set -f  # jars may hold a classpath wildcard, which is for the JVM to expand
 lib=${self%/*}/../lib
 . "$lib/jvm.sh"
@@ -19,6 +19,8 @@ if [ "$kind" = client ]; then
       flags="$flags -XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
     fi
   fi
+elif [ "$kind" = svscan ]; then
+  flags=$svscan_flags
 else
   flags=$supervise_flags
 fi

@@ -41,6 +41,7 @@ class DocsTest {
     assertEquals("svstat dir ...", synopsis(page("svstat")));
     assertEquals("svok dir", synopsis(page("svok")));
     assertEquals("supervise dir", synopsis(page("supervise")));
+    assertEquals("svscan [dir]", synopsis(page("svscan")));
   }
 
   /**
@@ -86,7 +87,8 @@ class DocsTest {
         "svc", List.of(0, 100),
         "svstat", List.of(0),
         "svok", List.of(0, 100, 111),
-        "supervise", List.of(0, 100, 111));
+        "supervise", List.of(0, 100, 111),
+        "svscan", List.of(0, 111));
     for (Map.Entry<String, List<Integer>> e : codes.entrySet()) {
       String section = section(page(e.getKey()), "Exit codes");
       for (int code : e.getValue()) {

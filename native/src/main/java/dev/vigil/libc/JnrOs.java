@@ -1,5 +1,6 @@
 package dev.vigil.libc;
 
+import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.ProcStat;
 import dev.vigil.common.os.Child;
@@ -66,6 +67,15 @@ public final class JnrOs implements Os {
   private static final int EFD_CLOEXEC = O_CLOEXEC;
   private static final int EFD_NONBLOCK = O_NONBLOCK;
   private static final long SYS_PIDFD_OPEN = 434;
+  private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  private static final int IN_CLOEXEC = O_CLOEXEC;
+  private static final int IN_NONBLOCK = O_NONBLOCK;
+  private static final int IN_MOVED_FROM = 0x40;
+  private static final int IN_MOVED_TO = 0x80;
+  private static final int IN_CREATE = 0x100;
+  private static final int IN_DELETE = 0x200;
+  private static final int IN_ONLYDIR = 0x01000000;
+  private static final int RLIMIT_NOFILE = 7;
   private static final int EINTR = 4;
   private static final int EAGAIN = 11;
   private static final int EINVAL = 22;
@@ -298,6 +308,40 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public List<String> list(int dir) throws IOException {
+    // the kernel's own name for the open directory, however it was renamed since
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + dir))) {
+      for (Path p : entries) {
+        names.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      Errno errno = Errno.of(e);
+      throw new ErrnoException("fd " + dir, errno == null ? Errno.EIO.number : errno.number);
+    }
+    return names;
+  }
+
+  @Override
+  public int watchDirectory(int dir) throws IOException {
+    int fd = check(libc.inotify_init1(IN_CLOEXEC | IN_NONBLOCK), "inotify");
+    int mask = IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR;
+    if (libc.inotify_add_watch(fd, "/proc/self/fd/" + dir, mask) < 0) {
+      int e = errno();
+      libc.close(fd);
+      throw new ErrnoException("fd " + dir, e);
+    }
+    return fd;
+  }
+
+  @Override
+  public int[] pipe() throws IOException {
+    int[] fds = new int[2];
+    check(libc.pipe2(fds, O_CLOEXEC), "pipe");
+    return fds;
+  }
+
+  @Override
   public int read(int fd, byte[] buffer) throws IOException {
     while (true) {
       long n = libc.read(fd, buffer, buffer.length);
@@ -525,6 +569,22 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public int pidfdOpen(long pid) throws IOException {
+    long fd = libc.syscall(SYS_PIDFD_OPEN, pid, 0);
+    if (fd < 0) {
+      throw new ErrnoException("pid " + pid, errno());
+    }
+    return (int) fd;
+  }
+
+  @Override
+  public void signalPidfd(int pidfd, Signal signal) throws IOException {
+    if (libc.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal.number, 0, 0) < 0) {
+      throw new ErrnoException("pidfd " + pidfd, errno());
+    }
+  }
+
+  @Override
   public OptionalInt reap(long pid) throws IOException {
     while (true) {
       int rc = libc.waitpid((int) pid, waitStatus, WNOHANG);
@@ -583,5 +643,19 @@ public final class JnrOs implements Os {
   public void wake() {
     byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
     libc.write(wakeFd, one, 8);
+  }
+
+  // ------------------------------------------------------------------ limits
+
+  @Override
+  public long raiseDescriptorLimit() throws IOException {
+    Pointer rlimit = Memory.allocateDirect(runtime, 16, true);
+    check(libc.getrlimit(RLIMIT_NOFILE, rlimit), "getrlimit");
+    long hard = rlimit.getLong(8);
+    if (rlimit.getLong(0) != hard) {
+      rlimit.putLong(0, hard);
+      check(libc.setrlimit(RLIMIT_NOFILE, rlimit), "setrlimit");
+    }
+    return hard;
   }
 }

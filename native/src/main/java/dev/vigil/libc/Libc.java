@@ -49,6 +49,8 @@ public interface Libc {
 
   long syscall(long number, long a, long b);
 
+  long syscall(long number, long a, long b, long c, long d);
+
   int waitpid(int pid, Pointer status, int options);
 
   int kill(int pid, int signal);
@@ -85,4 +87,14 @@ public interface Libc {
   int eventfd(int initval, int flags);
 
   int sched_yield();
+
+  int pipe2(@Out int[] fds, int flags);
+
+  int inotify_init1(int flags);
+
+  int inotify_add_watch(int fd, String path, int mask);
+
+  int getrlimit(int resource, Pointer rlimit);
+
+  int setrlimit(int resource, Pointer rlimit);
 }

@@ -152,6 +152,31 @@ class JnrOsContractTest extends OsContract {
     assertEquals(renamed.toRealPath(), Proc.cwd(c.pid()));
   }
 
+  @Test
+  void whatIsWrittenToAPipesWriteEndIsReadFromItsReadEnd() throws IOException {
+    // both ends block, as the children they are for expect: read only what was written
+    int[] ends = os.pipe();
+    byte[] line = "1 hello\n".getBytes(StandardCharsets.US_ASCII);
+    os.write(ends[1], line, line.length);
+    byte[] buffer = new byte[64];
+    int n = os.read(ends[0], buffer);
+    assertEquals("1 hello\n", new String(buffer, 0, n, StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void aPidfdNamesAProcessThatIsNotOurChild() throws Exception {
+    Process p = new ProcessBuilder("sleep", "100000").start();
+    try {
+      int pidfd = os.pidfdOpen(p.pid());
+      os.watch(pidfd);
+      os.signalPidfd(pidfd, dev.vigil.common.os.Signal.KILL);
+      assertTrue(p.waitFor(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS));
+      assertEquals(137, p.exitValue());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   private static Path link(long pid, int fd) throws IOException {
     return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd));
   }

@@ -23,6 +23,8 @@ public sealed interface Event {
     R tick();
 
     R terminate();
+
+    R drain();
   }
 
   /** A control byte that names a command. Other bytes never reach the machine. */
@@ -70,6 +72,18 @@ public sealed interface Event {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.terminate();
+    }
+  }
+
+  /**
+   * The supervisor is shutting down and this service (a logger) is to finish on its own: its
+   * input is closing, so it goes when its child has read to the end and exited. Want down, no
+   * signal; a {@link Terminate} later takes it down if it does not.
+   */
+  record Drain() implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.drain();
     }
   }
 }

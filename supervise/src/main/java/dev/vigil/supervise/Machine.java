@@ -276,29 +276,52 @@ public final class Machine {
       return unchanged();
     }
 
-    /** TERM, INT or HUP to the supervisor: the child's group down, then go, with SIGKILL after the grace period. */
+    /**
+     * TERM, INT or HUP to the supervisor: the child's group down, then go, with SIGKILL after the
+     * grace period. Also what ends a {@link #drain()} that took too long.
+     */
     @Override
     public Step terminate() {
-      if (s.leave() == Leave.SHUTDOWN) {
-        return unchanged();
-      }
       State next = s.with(Want.DOWN).with(Leave.SHUTDOWN);
       switch (s.life().kind()) {
         case DOWN -> {
-          next = next.with(Lifecycle.Down.RESTING);
-          announce(next);
-          effects.add(new Effect.Exit());
-          return step(next);
+          return downAndGone(next);
         }
-        case STARTING -> { }
+        case STARTING -> {
+          if (s.leave() == Leave.SHUTDOWN) {
+            return unchanged();
+          }
+        }
         case UP -> {
           next = next.with(new Lifecycle.Stopping(s.life().child().terminated(),
               OptionalLong.of(now + SHUTDOWN_GRACE_NANOS)));
           terminate(s.pid(), Effect.KillGroup::new);
         }
-        case STOPPING -> throw new IllegalStateException("stopping without shutdown: " + s);
+        case STOPPING -> {
+          return unchanged();
+        }
       }
       return announced(next);
+    }
+
+    /** The supervisor is shutting down: want down and go once the child exits, sending nothing. */
+    @Override
+    public Step drain() {
+      if (s.leave() == Leave.SHUTDOWN) {
+        return unchanged();
+      }
+      State next = s.with(Want.DOWN).with(Leave.SHUTDOWN);
+      if (s.life().kind() == Lifecycle.Kind.DOWN) {
+        return downAndGone(next);
+      }
+      return announced(next);
+    }
+
+    private Step downAndGone(State next) {
+      State down = next.with(Lifecycle.Down.RESTING);
+      announce(down);
+      effects.add(new Effect.Exit());
+      return step(down);
     }
 
     /** SIGTERM then SIGCONT, to the child or its group. */

@@ -205,6 +205,16 @@ public final class Service implements Effect.Handler {
     apply(new Event.Tick());
   }
 
+  /** A command, as if its byte had come through the control FIFO. */
+  public void command(Command command) {
+    apply(new Event.Control(command));
+  }
+
+  /** The supervisor is stopping and this service's input closing: go when the child has finished. */
+  public void drain() {
+    apply(new Event.Drain());
+  }
+
   /** The supervisor was told to stop: take the child down, then go. */
   public void terminate() {
     apply(new Event.Terminate());

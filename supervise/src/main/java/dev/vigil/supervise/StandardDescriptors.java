@@ -19,14 +19,14 @@ import java.util.TreeMap;
  * /dev/null in their place (daemontools passes a closed descriptor on closed; a child that
  * writes to /dev/null fails less surprisingly than one whose write fails with EBADF).
  */
-final class StandardDescriptors {
+public final class StandardDescriptors {
   private static final int O_ACCMODE = 3;
   private static final int O_RDONLY = 0;
 
   private StandardDescriptors() {}
 
   /** The child's 0, 1 and 2: the caller's, or /dev/null where the caller's was closed. */
-  static SortedMap<Integer, Integer> forChild() {
+  public static SortedMap<Integer, Integer> forChild() {
     SortedMap<Integer, Integer> map = new TreeMap<>();
     for (int fd = 0; fd <= 2; fd++) {
       map.put(fd, isCallers(fd) ? fd : SpawnSpec.DEV_NULL);
@@ -35,7 +35,7 @@ final class StandardDescriptors {
   }
 
   /** {@code err}, or a stream that discards everything if the caller closed descriptor 2. */
-  static PrintStream errors(PrintStream err) {
+  public static PrintStream errors(PrintStream err) {
     return isCallers(2) ? err : new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
   }
 

@@ -23,6 +23,17 @@ public final class Timer {
     host.schedule(current);
   }
 
+  /** Runs the action at {@code nanos} unless it is armed for earlier already. */
+  public void atOrBefore(long nanos) {
+    if (current == null || nanos - current.at < 0) {
+      at(nanos);
+    }
+  }
+
+  public boolean isArmed() {
+    return current != null;
+  }
+
   public void cancel() {
     current = null;
   }

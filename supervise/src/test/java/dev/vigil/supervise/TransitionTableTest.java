@@ -71,6 +71,8 @@ class TransitionTableTest {
     State stopping = on(up, new Event.Terminate(), late);
     rows.put("stopping (supervise got TERM), child alive, KILL due at +7 s", new Row(stopping, late + 1000 * MS));
     rows.put("stopping, grace over", new Row(stopping, late + 2000 * MS));
+    State draining = on(up, new Event.Drain(), late);
+    rows.put("up, draining (its supervisor is stopping)", new Row(draining, late + 1000 * MS));
     return rows;
   }
 
@@ -85,6 +87,7 @@ class TransitionTableTest {
     events.add(Map.entry("spawn failed ENOENT", new Event.SpawnFailed(Errno.ENOENT.number)));
     events.add(Map.entry("tick", new Event.Tick()));
     events.add(Map.entry("terminate", new Event.Terminate()));
+    events.add(Map.entry("drain", new Event.Drain()));
     return events;
   }
 

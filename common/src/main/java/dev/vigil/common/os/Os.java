@@ -1,6 +1,7 @@
 package dev.vigil.common.os;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -57,6 +58,22 @@ public interface Os {
   /** rename(2) within one directory: atomic replacement of {@code to}. */
   void rename(int at, String from, String to) throws IOException;
 
+  /** The names in a directory, without . and .. (readdir), reached through its descriptor. */
+  List<String> list(int dir) throws IOException;
+
+  /**
+   * inotify on a directory, for entries that appear in it or leave it (created, moved in,
+   * deleted, moved out). Returns a descriptor that is readable when events are queued; {@link
+   * #read} gives them as the kernel's {@code struct inotify_event}s, in this machine's byte order.
+   */
+  int watchDirectory(int dir) throws IOException;
+
+  /**
+   * pipe2(O_CLOEXEC): the read end and the write end, both blocking, as the children they are
+   * passed to expect (a log pair's main writes, its logger reads); the supervisor only holds them.
+   */
+  int[] pipe() throws IOException;
+
   /** Reads what is available without blocking; returns 0 when nothing is (or at end of file). */
   int read(int fd, byte[] buffer) throws IOException;
 
@@ -88,6 +105,15 @@ public interface Os {
   /** kill(2) of a whole process group. Throws ESRCH if no process is left in it. */
   void signalGroup(long pgid, Signal signal) throws IOException;
 
+  /**
+   * pidfd_open(2) of any process, ours or not: a descriptor that names that one process (a pid
+   * reused later is another process) and is readable once it has exited.
+   */
+  int pidfdOpen(long pid) throws IOException;
+
+  /** pidfd_send_signal(2): never reaches a process that took over the pid. ESRCH if it has exited. */
+  void signalPidfd(int pidfd, Signal signal) throws IOException;
+
   /** waitpid(pid, WNOHANG): the wait status if the child has exited, empty if it still runs. */
   OptionalInt reap(long pid) throws IOException;
 
@@ -107,4 +133,9 @@ public interface Os {
 
   /** Makes a blocked {@link #await} return; safe from any thread, including signal handlers. */
   void wake();
+
+  // ------------------------------------------------------------------ limits
+
+  /** Raises the soft limit on open descriptors to the hard limit; returns the limit now in force. */
+  long raiseDescriptorLimit() throws IOException;
 }

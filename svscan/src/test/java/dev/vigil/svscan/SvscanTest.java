@@ -1,0 +1,283 @@
+package dev.vigil.svscan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.common.Status;
+import dev.vigil.common.Want;
+import dev.vigil.fixtures.Await;
+import dev.vigil.fixtures.Captured;
+import dev.vigil.fixtures.Peers;
+import dev.vigil.fixtures.Proc;
+import dev.vigil.fixtures.Processes;
+import dev.vigil.fixtures.ServiceTest;
+import dev.vigil.fixtures.Services;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * svscan with real directories and processes: which entries are services (spec §8), entries
+ * that come and go, log pairs and their pipe, a peer supervisor on an entry, and the shutdown.
+ */
+class SvscanTest extends ServiceTest {
+  private final List<SvscanProcess> started = new ArrayList<>();
+  private Path scan;
+
+  @BeforeEach
+  void scanDirectory() throws IOException {
+    scan = Files.createDirectory(root.resolve("service"));
+  }
+
+  @AfterEach
+  void stopSvscans() {
+    for (SvscanProcess s : started) {
+      if (s.process().isAlive()) {
+        s.terminate();
+      }
+    }
+  }
+
+  private SvscanProcess svscan() throws IOException {
+    SvscanProcess s = SvscanProcess.start(processes, root, "service", services.pidLog());
+    started.add(s);
+    return s;
+  }
+
+  /** A service directory at {@code dir} whose run logs its pid, then runs {@code body} (sh). */
+  private Path service(Path dir, String body) throws IOException {
+    Files.createDirectories(dir);
+    Services.script(dir.resolve("run"), "echo $$ >> " + services.pidLog() + "\n" + body + "\n");
+    return dir;
+  }
+
+  private Path sleeper(String name) throws IOException {
+    return service(scan.resolve(name), "exec sleep 100000");
+  }
+
+  @Test
+  void everyDirectoryButDotEntriesIsAServiceAndASymlinkedOneIsOneService() throws IOException {
+    sleeper("a");
+    sleeper(".hidden");
+    Path real = service(root.resolve("real"), "exec sleep 100000");
+    Files.createSymbolicLink(scan.resolve("link"), Path.of("../real"));
+    Files.createSymbolicLink(scan.resolve("link2"), Path.of("../real"));
+    Files.createSymbolicLink(scan.resolve("dangling"), Path.of("../nowhere"));
+    Files.writeString(scan.resolve("afile"), "not a service\n");
+    SvscanProcess s = svscan();
+
+    long a = s.awaitChild("a");
+    long linked = s.awaitChild("link");
+    assertEquals(linked, s.awaitChild("link2"), "one service for both names");
+    Await.until("the warning for the dangling symlink",
+        () -> s.errLines("svscan: ").contains("svscan: warning: unable to stat dangling: file does not exist"));
+    assertEquals(List.of(linked), Proc.runningUnder(real.toRealPath()), "one child in the linked directory");
+    assertEquals(real.toRealPath(), Proc.cwd(linked));
+    assertEquals(scan.resolve("a").toRealPath(), Proc.cwd(a));
+    assertFalse(Files.exists(scan.resolve(".hidden/supervise")), "dot entries are not services");
+    assertEquals(List.of(scan.resolve("afile")), filesNamed(scan, "afile"));
+    assertEquals(List.of("svscan: warning: unable to stat dangling: file does not exist"),
+        distinct(s.errLines("svscan: ")));
+  }
+
+  @Test
+  void anEntryThatAppearsIsStartedAtOnce() throws IOException {
+    SvscanProcess s = svscan();
+    Await.until("svscan to have started", () -> s.process().isAlive() && openFds(s.pid()) > 4);
+    Path ready = service(root.resolve("staging/new"), "exec sleep 100000");
+    long moved = System.nanoTime();
+    Files.move(ready, scan.resolve("new"));
+    long child = s.awaitChild("new");
+    long millis = (System.nanoTime() - moved) / 1_000_000;
+    assertTrue(millis < 1000, "started " + millis + " ms after it appeared (daemontools: up to 5 s)");
+    assertEquals(scan.resolve("new").toRealPath(), Proc.cwd(child));
+  }
+
+  @Test
+  void aLogPairSharesOnePipeThatOutlivesTheMainsRestart() throws IOException {
+    Path b = service(scan.resolve("b"), "i=0\nwhile :; do i=$((i+1)); echo $i; sleep 0.01; done");
+    service(b.resolve("log"), "exec cat >> out");
+    SvscanProcess s = svscan();
+    long main = s.awaitChild("b");
+    long logger = s.awaitChild("b/log");
+    Path out = b.resolve("log/out");
+    Await.until("lines to reach the logger", () -> lines(out).size() >= 5);
+    Path pipe = link(main, 1);
+    assertTrue(pipe.toString().startsWith("pipe:"), "main's stdout is a pipe: " + pipe);
+    assertEquals(pipe, link(logger, 0), "the logger reads that pipe");
+
+    ProcessHandle.of(main).ifPresent(ProcessHandle::destroyForcibly);
+    long again = s.awaitChildOtherThan("b", main);
+    assertEquals(pipe, link(again, 1), "the restarted main writes into the same pipe");
+    int before = lines(out).size();
+    Await.until("the new main's lines to reach the logger", () -> lines(out).size() > before + 3);
+    assertEquals(logger, s.status("b/log").pid(), "the logger ran on");
+  }
+
+  @Test
+  void anEntryThatLeftRunsUntilSvcDxAndIsThenDroppedWhileOneStillThereIsStartedAgain() throws IOException {
+    sleeper("gone");
+    sleeper("stays");
+    SvscanProcess s = svscan();
+    long gone = s.awaitChild("gone");
+    long stays = s.awaitChild("stays");
+    Path moved = Files.move(scan.resolve("gone"), root.resolve("gone"));
+    assertTrue(Processes.alive(gone), "an entry that left keeps running");
+
+    dev.vigil.common.ServiceDir outside = dev.vigil.common.ServiceDir.of(moved);
+    assertTrue(outside.send("dx".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    Await.until("the service that left to go down and out", () -> !Processes.alive(gone) && !supervised(outside));
+    s.send("stays", "dx");
+    long again = s.awaitChildOtherThan("stays", stays);
+    assertTrue(!Processes.alive(stays));
+    assertEquals(Want.UP, s.status("stays").want(), "started again as a new supervise would: no down file");
+    Await.holds("the service that left to stay down", () -> !supervised(outside) && Proc.runningUnder(moved).isEmpty(),
+        Duration.ofMillis(1500));
+    assertTrue(Processes.alive(again));
+  }
+
+  @Test
+  void aPeerSupervisorOnAnEntryKeepsSvscanOutUntilItExitsAndIsKeptOutItself() throws IOException {
+    String supervise = Peers.require("supervise");
+    String svc = Peers.require("svc");
+    sleeper("a");
+    sleeper("b");
+    Process peer = processes.start(scan, root.resolve("peer.out"), root.resolve("peer.err"), List.of(supervise, "a"));
+    Await.until("daemontools' supervise to run a", () -> lines(services.pidLog()).size() == 1);
+    SvscanProcess s = svscan();
+    s.awaitChild("b");
+    Await.until("svscan's warning", () -> s.errLines("svscan: ")
+        .contains("svscan: warning: unable to acquire a/supervise/lock: temporary failure"));
+
+    Captured theirs = Processes.run(scan, List.of(supervise, "b"));
+    assertEquals(new Captured(111, "", "supervise: fatal: unable to acquire b/supervise/lock: temporary failure\n"),
+        theirs);
+
+    Processes.run(scan, List.of(svc, "-dx", "a"));
+    assertEquals(0, Processes.awaitExit(peer, Await.DEFAULT));
+    long ours = s.awaitChild("a");
+    assertEquals(scan.resolve("a").toRealPath(), Proc.cwd(ours));
+  }
+
+  @Test
+  void theCToolsWorkOnEveryServiceOfAnSvscan() throws IOException {
+    String svstat = Peers.require("svstat");
+    String svc = Peers.require("svc");
+    String svok = Peers.require("svok");
+    String sv = Peers.require("sv");
+    sleeper("a");
+    SvscanProcess s = svscan();
+    long first = s.awaitChild("a");
+    assertEquals(0, Processes.run(scan, List.of(svok, "a")).exit());
+    assertTrue(Processes.run(scan, List.of(svstat, "a")).out().matches("a: up \\(pid " + first + "\\) \\d+ seconds\\n"));
+    assertTrue(Processes.run(root, List.of(sv, "status", "./service/a")).out()
+        .matches("run: \\./service/a: \\(pid " + first + "\\) \\d+s\\n"));
+    assertEquals(0, Processes.run(scan, List.of(svc, "-t", "a")).exit());
+    long second = s.awaitChildOtherThan("a", first);
+    Processes.run(scan, List.of(svc, "-d", "a"));
+    Status down = Await.value("svc -d to take it down", () -> s.status("a"), st -> st != null && st.pid() == 0);
+    assertEquals(Want.DOWN, down.want());
+    assertFalse(Processes.alive(second));
+    Processes.run(root, List.of(sv, "up", "./service/a"));
+    s.awaitChildOtherThan("a", second);
+  }
+
+  @Test
+  void termTakesEveryServiceDownAndLetsLoggersDrainTheirPipe() throws IOException {
+    sleeper("a");
+    Path b = service(scan.resolve("b"), "i=0\ntrap 'echo $i > ../written; exit 0' TERM\n"
+        + "while :; do i=$((i+1)); echo $i; done");
+    service(b.resolve("log"), "exec cat >> out");
+    Files.createFile(sleeper("idle").resolve("down"));
+    SvscanProcess s = svscan();
+    s.awaitChild("a");
+    s.awaitChild("b");
+    s.awaitChild("b/log");
+    Path out = b.resolve("log/out");
+    Await.until("lines to flow", () -> lines(out).size() > 1000);
+
+    assertEquals(0, s.terminate());
+    List<String> got = lines(out);
+    int written = Integer.parseInt(Files.readString(scan.resolve("written")).trim());
+    assertEquals(written, got.size(), "every line the main wrote reached the log");
+    for (int i = 0; i < got.size(); i++) {
+      assertEquals(Integer.toString(i + 1), got.get(i), "line " + (i + 1));
+    }
+    for (String name : List.of("a", "b", "b/log", "idle")) {
+      Status st = s.status(name);
+      assertNotNull(st, name);
+      assertEquals(0, st.pid(), name + " is down");
+      assertEquals(Want.DOWN, st.want(), name + " wants down");
+    }
+    assertTrue(Proc.runningUnder(scan.toRealPath()).isEmpty(), "nothing left running");
+  }
+
+  @Test
+  void aLogThatIsAFileIsWarnedAboutAndRetried() throws IOException {
+    Path c = sleeper("c");
+    Services.script(c.resolve("log"), "exec cat\n");
+    SvscanProcess s = svscan();
+    s.awaitChild("c");
+    Await.until("the warning", () -> s.errLines("svscan: ")
+        .contains("svscan: warning: unable to chdir to c/log: not a directory"));
+  }
+
+  @Test
+  void aScanDirectoryThatCannotBeOpenedIsFatal() throws IOException {
+    Captured c = Processes.run(root, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), SvscanProcess.MAIN,
+        "missing", "ignored"));
+    assertEquals(new Captured(111, "", "svscan: fatal: unable to chdir to missing: file does not exist\n"), c);
+  }
+
+  private boolean supervised(dev.vigil.common.ServiceDir dir) {
+    try {
+      return dir.isSupervised();
+    } catch (dev.vigil.common.ServiceIOException e) {
+      return false;
+    }
+  }
+
+  private static List<String> distinct(List<String> lines) {
+    return new ArrayList<>(new java.util.LinkedHashSet<>(lines));
+  }
+
+  private static List<Path> filesNamed(Path dir, String name) throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (var entries = Files.newDirectoryStream(dir, name + "*")) {
+      entries.forEach(found::add);
+    }
+    return found;
+  }
+
+  private static int openFds(long pid) {
+    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static Path link(long pid, int fd) throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd));
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
