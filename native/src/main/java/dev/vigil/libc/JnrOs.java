@@ -107,8 +107,9 @@ public final class JnrOs implements Os {
   private final Pointer environ;
   private final byte[] wakeBuffer = new byte[8];
   private final byte[] linkBuffer = new byte[PATH_MAX];
-  private final IntByReference spawnedPid = new IntByReference();
   private final Pointer waitStatus;
+  /** The shared posix_spawn attributes: [0] same session, [1] new session. */
+  private final Pointer[] attrs = new Pointer[2];
   /** /dev/null, opened when a spawn first needs it. */
   private int devNull = -1;
   /** Where to come back to after a spawn without the fchdir file action. */
@@ -278,6 +279,11 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public int openControl(int at, String path) throws IOException {
+    return check(libc.openat(at, path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0), path);
+  }
+
+  @Override
   public int create(int at, String path, int mode) throws IOException {
     return check(libc.openat(at, path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, mode), path);
   }
@@ -377,14 +383,35 @@ public final class JnrOs implements Os {
   }
 
   /**
-   * posix_spawn's attributes, file actions, path, argv and environment for one spec, built once:
+   * posix_spawn's file actions, path, argv and environment for one spec, built once:
    * the calls that build them go through jnr-ffi's reflective invokers, and on every restart they
    * would cost more than the spawn itself. Without closefrom the file actions are rebuilt for
    * each spawn, from the descriptors open at that moment.
    */
+  /**
+   * posix_spawn attributes, one set per session policy: the same for every service (signals all
+   * reset, none blocked), so built once rather than once per service (svscan runs thousands).
+   */
+  private Pointer attributes(boolean newSession) {
+    int i = newSession ? 1 : 0;
+    if (attrs[i] == null) {
+      Pointer attr = Memory.allocateDirect(runtime, SPAWNATTR_SIZE, true);
+      libc.posix_spawnattr_init(attr);
+      short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+      if (newSession) {
+        flags |= POSIX_SPAWN_SETSID;
+      }
+      libc.posix_spawnattr_setflags(attr, flags);
+      libc.posix_spawnattr_setsigmask(attr, emptySigset);
+      libc.posix_spawnattr_setsigdefault(attr, allSignals);
+      attrs[i] = attr;
+    }
+    return attrs[i];
+  }
+
   private final class Plan implements Spawner {
     final SpawnSpec spec;
-    final Pointer attr = Memory.allocateDirect(runtime, SPAWNATTR_SIZE, true);
+    final Pointer attr;
     final Pointer actions = Memory.allocateDirect(runtime, FILE_ACTIONS_SIZE, true);
     final Pointer program;
     final Pointer argv;
@@ -395,14 +422,7 @@ public final class JnrOs implements Os {
 
     Plan(SpawnSpec spec) {
       this.spec = spec;
-      libc.posix_spawnattr_init(attr);
-      short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-      if (spec.newSession()) {
-        flags |= POSIX_SPAWN_SETSID;
-      }
-      libc.posix_spawnattr_setflags(attr, flags);
-      libc.posix_spawnattr_setsigmask(attr, emptySigset);
-      libc.posix_spawnattr_setsigdefault(attr, allSignals);
+      this.attr = attributes(spec.newSession());
       program = string(spec.program());
       argv = array(spec.argv());
       envp = spec.environment().isEmpty() ? environ : array(environment(spec.environment()));
@@ -499,6 +519,7 @@ public final class JnrOs implements Os {
         check(libc.fchdir(spec.directory()), "fd " + spec.directory());
       }
       // posix_spawn, not posix_spawnp: no PATH search and no /bin/sh fallback on ENOEXEC
+      IntByReference spawnedPid = new IntByReference();
       int rc = libc.posix_spawn(spawnedPid, program, actions, attr, argv, envp);
       if (!fchdirAction) {
         libc.fchdir(cwd);
@@ -516,7 +537,7 @@ public final class JnrOs implements Os {
         // a child we cannot watch must not run: the caller is told there is none (e.g. EMFILE)
         int e = errno();
         libc.kill(child, SIGKILL);
-        libc.waitpid(child, waitStatus, 0);
+        libc.waitpid(child, Memory.allocateDirect(runtime, 4, true), 0);
         throw new ErrnoException(spec.program(), e);
       }
       return new Child(child, (int) pidfd, ProcStat.field(child, ProcStat.START_TIME).orElse(0));
@@ -527,7 +548,6 @@ public final class JnrOs implements Os {
       if (!closed) {
         closed = true;
         libc.posix_spawn_file_actions_destroy(actions);
-        libc.posix_spawnattr_destroy(attr);
       }
     }
   }

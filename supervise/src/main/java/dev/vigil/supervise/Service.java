@@ -65,6 +65,10 @@ public final class Service implements Effect.Handler {
   private Child child;
   /** A spawn's answer, taken after the rest of the step's effects. */
   private Event answer;
+  /** Effects are being carried out: an answer that comes now waits for them to finish. */
+  private boolean executing;
+  /** A spawn is out: its answer has not come yet. */
+  private boolean spawning;
   private boolean gone;
   private Runnable onGone = () -> { };
 
@@ -92,7 +96,7 @@ public final class Service implements Effect.Handler {
     try {
       s.setUp(at, path, stdio);
     } catch (SetupFailure | RuntimeException e) {
-      s.release();
+      s.abandon();
       throw e;
     }
     return s;
@@ -126,17 +130,23 @@ public final class Service implements Effect.Handler {
     makeSuperviseDirectory();
     int lock = hold(or("unable to acquire " + show(ServiceDir.LOCK), () -> os.lock(dir, ServiceDir.LOCK)));
     machine = new Machine(name, ProcessHandle.current().pid(), lock);
-    control = openFifo(ServiceDir.CONTROL, false, "read");
-    openFifo(ServiceDir.CONTROL, true, "write");
+    control = openControl();
     status = new AtomicFile(os, dir, ServiceDir.STATUS, ServiceDir.STATUS_NEW, show(ServiceDir.STATUS_NEW), warn);
     pidFile = new AtomicFile(os, dir, ServiceDir.PID, ServiceDir.PID_NEW, show(ServiceDir.PID_NEW), warn);
     timer = host.timer(() -> apply(new Event.Tick()));
+    SpawnSpec run = new SpawnSpec(dir, "./" + ServiceDir.RUN, List.of("./" + ServiceDir.RUN), List.of(), stdio, true);
+    spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
+    // ok must be a FIFO before anything starts; it is opened (a supervisor is seen) once the
+    // first status is there: down, or (no down file) the first child's, written when it is spawned
+    makeFifo(ServiceDir.OK);
+    FileStat ok = or("unable to read " + show(ServiceDir.OK), () -> os.stat(dir, ServiceDir.OK));
+    if (ok.kind() != FileStat.Kind.FIFO) {
+      throw new SetupFailure("unable to read " + show(ServiceDir.OK) + ": not a named pipe");
+    }
     Machine.Step first = machine.begin(normallyUp, clock.nanos(), clock.wall());
     state = first.next();
     execute(first.effects());
-    openFifo(ServiceDir.OK, false, "read");
-    SpawnSpec run = new SpawnSpec(dir, "./" + ServiceDir.RUN, List.of("./" + ServiceDir.RUN), List.of(), stdio, true);
-    spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
+    openFifo(ServiceDir.OK, "read");
     or("unable to read " + show(ServiceDir.CONTROL), () -> {
       host.watch(control, this::readControl);
       return null;
@@ -178,21 +188,39 @@ public final class Service implements Effect.Handler {
     }
   }
 
-  /** mkfifo (an existing entry is reused) and open without blocking; only a FIFO will do. */
-  private int openFifo(String fifo, boolean forWriting, String verb) throws SetupFailure {
-    String shown = show(fifo);
+  /**
+   * mkfifo control (an existing one is reused) and open it for reading and writing at once, so
+   * that reads never see end of file as clients come and go; only a FIFO will do.
+   */
+  private int openControl() throws SetupFailure {
+    makeFifo(ServiceDir.CONTROL);
+    int fd = hold(or("unable to read " + show(ServiceDir.CONTROL), () -> os.openControl(dir, ServiceDir.CONTROL)));
+    requireFifo(fd, ServiceDir.CONTROL, "read");
+    return fd;
+  }
+
+  /** mkfifo (an existing entry is reused) and open it for reading without blocking; only a FIFO will do. */
+  private int openFifo(String fifo, String verb) throws SetupFailure {
+    makeFifo(fifo);
+    int fd = hold(or("unable to " + verb + " " + show(fifo), () -> os.openFifo(dir, fifo, false)));
+    requireFifo(fd, fifo, verb);
+    return fd;
+  }
+
+  private void makeFifo(String fifo) {
     try {
       os.mkfifo(dir, fifo, FIFO_MODE);
     } catch (IOException e) {
       // EEXIST: reuse it, as daemontools does, once we know it is a FIFO
     }
-    int fd = hold(or("unable to " + verb + " " + shown, () -> os.openFifo(dir, fifo, forWriting)));
-    FileStat kind = or("unable to " + verb + " " + shown, () -> os.stat(fd));
+  }
+
+  private void requireFifo(int fd, String fifo, String verb) throws SetupFailure {
+    FileStat kind = or("unable to " + verb + " " + show(fifo), () -> os.stat(fd));
     if (kind.kind() != FileStat.Kind.FIFO) {
       // daemontools would read a regular file as commands and then spin on end-of-file
-      throw new SetupFailure("unable to " + verb + " " + shown + ": not a named pipe");
+      throw new SetupFailure("unable to " + verb + " " + show(fifo) + ": not a named pipe");
     }
-    return fd;
   }
 
   /** Calls {@code action} once the service's supervision is over and all it held is released. */
@@ -200,7 +228,11 @@ public final class Service implements Effect.Handler {
     this.onGone = action;
   }
 
-  /** The first start, if one is due (no down file). */
+  /**
+   * Lets the service's deadlines run. (The first start, when there is no down file, happened
+   * while it was taken in charge, before {@code supervise/ok} existed: the status names the
+   * child by the time a client can see a supervisor.)
+   */
   public void start() {
     apply(new Event.Tick());
   }
@@ -282,11 +314,16 @@ public final class Service implements Effect.Handler {
    * machine after the rest of the list, so no effect of the old state can follow the new one's.
    */
   private void execute(List<Effect> effects) {
-    for (Effect effect : effects) {
-      if (gone) {
-        return;
+    executing = true;
+    try {
+      for (Effect effect : effects) {
+        if (gone) {
+          return;
+        }
+        effect.accept(this);
       }
-      effect.accept(this);
+    } finally {
+      executing = false;
     }
     Event a = answer;
     answer = null;
@@ -299,30 +336,48 @@ public final class Service implements Effect.Handler {
 
   @Override
   public void spawn() {
-    Child c;
-    try {
-      c = spawner.spawn();
-    } catch (ErrnoException e) {
-      answer = new Event.SpawnFailed(e.errno);
-      return;
-    } catch (IOException e) {
-      answer = new Event.SpawnFailed(Errno.EIO.number);
-      return;
+    spawning = true;
+    host.spawn(spawner, new Host.SpawnAnswer() {
+      @Override
+      public void spawned(Child c) {
+        spawning = false;
+        if (gone) {
+          // the service went while its spawn was out: no child of a service that is gone
+          killAndReap(c);
+          spawner.close();
+          return;
+        }
+        try {
+          host.watch(c.pidfd(), Service.this::reap);
+        } catch (IOException e) {
+          // a child we cannot watch must not run (ENOSPC: the epoll watch limit)
+          killAndReap(c);
+          answered(new Event.SpawnFailed(e instanceof ErrnoException x ? x.errno : Errno.EIO.number));
+          return;
+        }
+        child = c;
+        answered(new Event.Spawned(c.pid(), c.startTicks()));
+      }
+
+      @Override
+      public void failed(IOException why) {
+        spawning = false;
+        if (gone) {
+          spawner.close();
+          return;
+        }
+        answered(new Event.SpawnFailed(why instanceof ErrnoException x ? x.errno : Errno.EIO.number));
+      }
+    });
+  }
+
+  /** A spawn's answer: after the step's other effects if it came while they are carried out. */
+  private void answered(Event event) {
+    if (executing) {
+      answer = event;
+    } else {
+      apply(event);
     }
-    try {
-      host.watch(c.pidfd(), this::reap);
-    } catch (ErrnoException e) {
-      // a child we cannot watch must not run (ENOSPC: the epoll watch limit)
-      killAndReap(c);
-      answer = new Event.SpawnFailed(e.errno);
-      return;
-    } catch (IOException e) {
-      killAndReap(c);
-      answer = new Event.SpawnFailed(Errno.EIO.number);
-      return;
-    }
-    child = c;
-    answer = new Event.Spawned(c.pid(), c.startTicks());
   }
 
   /** SIGKILL cannot be caught: the zombie is there within moments. */
@@ -404,6 +459,23 @@ public final class Service implements Effect.Handler {
     }
   }
 
+  /**
+   * Set-up failed after the first child started (it cannot open ok: no descriptor left): that
+   * child must not run unsupervised.
+   */
+  private void abandon() {
+    if (child != null) {
+      try {
+        os.signalGroup(child.pid(), Signal.KILL);
+      } catch (IOException e) {
+        // gone already
+      }
+      Child c = detachChild();
+      killAndReap(c);
+    }
+    release();
+  }
+
   /** Lets go of everything: descriptors, the spawner, the timer. */
   private void release() {
     gone = true;
@@ -418,7 +490,8 @@ public final class Service implements Effect.Handler {
       os.close(fd);
     }
     held.clear();
-    if (spawner != null) {
+    if (spawner != null && !spawning) {
+      // a spawn still out (on a helper thread) uses it: closed when its answer comes
       spawner.close();
     }
   }

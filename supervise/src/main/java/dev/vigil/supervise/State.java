@@ -44,10 +44,9 @@ public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai6
     }
   }
 
-  /** A service that has never run: down, wanting {@code want}, a start due now if want up. */
+  /** A service that has never run: down, wanting {@code want}. */
   static State initial(Want want, long now, Tai64n wall) {
-    Lifecycle life = want == Want.UP ? Lifecycle.Down.startingAt(now) : Lifecycle.Down.RESTING;
-    return new State(life, want, Leave.STAY, now, wall, Counters.NONE);
+    return new State(Lifecycle.Down.RESTING, want, Leave.STAY, now, wall, Counters.NONE);
   }
 
   /** The child, if the phase has one. */

@@ -46,14 +46,12 @@ class TransitionTableTest {
   private Map<String, Row> states() {
     Map<String, Row> rows = new LinkedHashMap<>();
     State normallyDown = machine.begin(false, T0, wall(T0)).next();
-    State due = machine.begin(true, T0, wall(T0)).next();
-    State starting = on(due, new Event.Tick(), T0);
+    State starting = machine.begin(true, T0, wall(T0)).next();
     State up = on(starting, new Event.Spawned(CHILD, 5000), T0);
     long early = T0 + 300 * MS;
     long late = T0 + 5000 * MS;
     rows.put("down, normally down (down file)", new Row(normallyDown, early));
-    rows.put("down, start due (no down file), before the first Tick", new Row(due, T0));
-    rows.put("starting (spawn outstanding)", new Row(starting, T0));
+    rows.put("starting (spawn outstanding; where a service without down file begins)", new Row(starting, T0));
     rows.put("up, started 0.3 s ago", new Row(up, early));
     rows.put("up, started 5 s ago", new Row(up, late));
     rows.put("up, paused", new Row(on(up, new Event.Control(Command.PAUSE), early), late));

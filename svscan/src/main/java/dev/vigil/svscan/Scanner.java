@@ -80,7 +80,8 @@ final class Scanner {
       warn("unable to watch directory, rescanning every 5 seconds: " + Errno.text(e));
       stopWatching();
     }
-    scan();
+    // the first scan runs in the loop, where the services' first starts run side by side
+    rescan.at(host.clock().nanos());
   }
 
   /** The services, for tests: every pair's name and whether each side runs. */

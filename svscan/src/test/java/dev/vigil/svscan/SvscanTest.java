@@ -207,8 +207,10 @@ class SvscanTest extends ServiceTest {
 
     assertEquals(0, s.terminate());
     List<String> got = lines(out);
-    int written = Integer.parseInt(Files.readString(scan.resolve("written")).trim());
-    assertEquals(written, got.size(), "every line the main wrote reached the log");
+    // the trap may come between the count's increment and its echo: that last line was never written
+    int counted = Integer.parseInt(Files.readString(scan.resolve("written")).trim());
+    assertTrue(got.size() == counted || got.size() == counted - 1,
+        "every line the main wrote reached the log: " + got.size() + " of " + counted);
     for (int i = 0; i < got.size(); i++) {
       assertEquals(Integer.toString(i + 1), got.get(i), "line " + (i + 1));
     }

@@ -49,6 +49,13 @@ public interface Os {
   /** Opens a FIFO without blocking, for reading or for writing; ENXIO when writing with no reader. */
   int openFifo(int at, String path, boolean forWriting) throws IOException;
 
+  /**
+   * Opens a FIFO for reading and writing at once (O_RDWR, which Linux allows on a FIFO): a reader
+   * that is its own writer, so it never sees end of file when the clients' writers come and go.
+   * daemontools holds two descriptors for that; this is one.
+   */
+  int openControl(int at, String path) throws IOException;
+
   /** Creates or truncates {@code path} for writing, with {@code mode} (masked by the umask). */
   int create(int at, String path, int mode) throws IOException;
 
