@@ -128,6 +128,35 @@ class LaunchersTest extends ServiceTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void svscanRunsEveryServiceAndStopsThemOnTerm(String jdk) throws IOException {
+    requireJdk(jdk);
+    Path scan = Files.createDirectory(root.resolve("service"));
+    ServiceDir a = new dev.vigil.fixtures.Services(scan).sleeper("a");
+    ServiceDir b = new dev.vigil.fixtures.Services(scan).sleeper("b");
+    Path log = root.resolve("svscan.log");
+    ProcessBuilder pb = new ProcessBuilder(bin("svscan"), "service").directory(root.toFile())
+        .redirectInput(new File("/dev/null"))
+        .redirectOutput(log.toFile())
+        .redirectErrorStream(true);
+    pb.environment().put("JAVA_HOME", jdk);
+    Process svscan = pb.start();
+    try {
+      Status upA = Await.value("a to come up", () -> status(a), s -> s != null && s.isUp());
+      Status upB = Await.value("b to come up", () -> status(b), s -> s != null && s.isUp());
+      Captured svstat = run(jdk, bin("svstat"), "service/a", "service/b");
+      assertTrue(svstat.out().startsWith("service/a: up (pid " + upA.pid() + ") "), svstat.out());
+      svscan.destroy();
+      assertEquals(0, Processes.awaitExit(svscan, Duration.ofSeconds(15)));
+      assertFalse(Processes.alive(upA.pid()) || Processes.alive(upB.pid()), "the services are gone");
+      assertEquals("", Files.readString(log), "svscan printed nothing, the JVM no warnings");
+      assertEquals(0, status(a).pid());
+    } finally {
+      svscan.destroyForcibly();
+    }
+  }
+
   private static Status status(ServiceDir dir) {
     try {
       return dir.readStatus();

@@ -207,12 +207,7 @@ public final class Machine {
           return step(next);
         }
       }
-      announce(next);
-      effects.add(new Effect.WritePid(0));
-      if (s.leave() != Leave.STAY) {
-        effects.add(new Effect.Exit());
-      }
-      return step(next);
+      return downWithoutChild(next);
     }
 
     @Override
@@ -250,9 +245,14 @@ public final class Machine {
       boolean again = s.leave() == Leave.STAY && s.want() == Want.UP;
       State next = s.notBefore(retry).with(again ? Lifecycle.Down.startingAt(retry) : Lifecycle.Down.RESTING);
       effects.add(new Effect.Warn("unable to start " + runName + ": " + Errno.text(errno)));
+      return downWithoutChild(next);
+    }
+
+    /** No child (any more): the status and an empty pid file say so; and go if asked to. */
+    private Step downWithoutChild(State next) {
       announce(next);
       effects.add(new Effect.WritePid(0));
-      if (s.leave() != Leave.STAY) {
+      if (next.leave() != Leave.STAY) {
         effects.add(new Effect.Exit());
       }
       return step(next);

@@ -10,9 +10,9 @@ import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.Proc;
 import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,20 +157,10 @@ class SuperviseHostileTest extends LiveTest {
 
   private List<Long> loggedPids() {
     List<Long> pids = new ArrayList<>();
-    for (String line : lines(services.pidLog())) {
+    for (String line : TextFiles.lines(services.pidLog())) {
       pids.add(Long.parseLong(line.trim()));
     }
     return pids;
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private static String read(Path file) {

@@ -7,6 +7,7 @@ import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.Proc;
 import dev.vigil.fixtures.Processes;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -212,13 +213,7 @@ final class SuperviseProcess {
 
   /** stderr lines that start with {@code prefix}. */
   List<String> errLines(String prefix) {
-    List<String> lines = new ArrayList<>();
-    for (String line : err().split("\n")) {
-      if (line.startsWith(prefix)) {
-        lines.add(line);
-      }
-    }
-    return lines;
+    return TextFiles.linesStartingWith(err(), prefix);
   }
 
   Status status() {

@@ -20,6 +20,8 @@ final class Pair {
   int[] pipe;
   Service main;
   Service log;
+  /** It could not be started for want of descriptors, and was warned about. */
+  boolean starved;
   /** At shutdown: when the logger, its input closed, is asked to go if it has not. */
   Timer drain;
 

@@ -3,6 +3,7 @@ package dev.vigil.svscan;
 import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.Messages;
+import dev.vigil.common.os.Descriptors;
 import dev.vigil.common.os.DirectoryEvent;
 import dev.vigil.common.os.FileStat;
 import dev.vigil.common.os.Os;
@@ -43,6 +44,17 @@ final class Scanner {
   static final long RESCAN_NANOS = 5_000_000_000L;
   /** How long a logger has to finish its input at shutdown before it is terminated. */
   static final long DRAIN_NANOS = 2_000_000_000L;
+  /**
+   * Descriptors a service holds: its directory, lock, control and ok FIFOs, its child's pidfd,
+   * and one more while it replaces its status file. A log pair adds a second service and a pipe.
+   */
+  private static final int DESCRIPTORS_PER_SERVICE = 6;
+  private static final int DESCRIPTORS_PER_PIPE = 2;
+  /**
+   * Descriptors kept free for the services already running (status files, restarts, the /proc
+   * reads of a spawn): an entry that would eat into them is not started, and waits for a rescan.
+   */
+  private static final int RESERVE = 64;
   /** daemontools looks for NAME/log only when NAME is this short. */
   private static final int LONGEST_LOGGED_NAME = 255;
   private static final String LOG = "log";
@@ -57,6 +69,8 @@ final class Scanner {
   private final byte[] events = new byte[16 * 1024];
   private int inotify = -1;
   private boolean shuttingDown;
+  /** Descriptors that new services may still take, counted at each full scan, spent as they start. */
+  private long budget = Long.MAX_VALUE;
 
   /**
    * @param dir the scanned directory, as a descriptor
@@ -106,6 +120,12 @@ final class Scanner {
       return;
     }
     boolean again = inotify < 0;
+    try {
+      budget = Descriptors.free() - RESERVE;
+    } catch (IOException e) {
+      // /proc cannot tell: let the opens say when there are none left
+      budget = Long.MAX_VALUE;
+    }
     Set<Pair> seen = new HashSet<>();
     for (String name : names) {
       if (!name.startsWith(".")) {
@@ -170,6 +190,19 @@ final class Scanner {
 
   /** Starts whichever side of the pair is not running; true if both now run. */
   private boolean startWhatIsDown(Pair p) {
+    int needed = (p.main == null ? DESCRIPTORS_PER_SERVICE : 0)
+        + (p.logged && p.log == null ? DESCRIPTORS_PER_SERVICE : 0)
+        + (p.logged && p.pipe == null ? DESCRIPTORS_PER_PIPE : 0);
+    if (needed > budget) {
+      if (!p.starved) {
+        // once per entry until it starts: at the limit, thousands of entries would say it every 5 s
+        warn("unable to start " + p.name + ": " + Errno.EMFILE.text);
+        p.starved = true;
+      }
+      return false;
+    }
+    p.starved = false;
+    budget -= needed;
     if (p.logged && p.pipe == null) {
       try {
         p.pipe = os.pipe();

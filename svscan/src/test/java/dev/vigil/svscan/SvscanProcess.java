@@ -5,6 +5,7 @@ import dev.vigil.common.ServiceIOException;
 import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Processes;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +32,12 @@ final class SvscanProcess {
 
   /** Starts {@code svscan DIR} (as typed, relative to {@code cwd}), with this JVM's java and class path. */
   static SvscanProcess start(Processes processes, Path cwd, String dir, Path pidLog) throws IOException {
+    return start(processes, cwd, dir, pidLog, "");
+  }
+
+  /** {@link #start}, with a shell command run first, in the same shell ({@code ulimit -n 200 &&}). */
+  static SvscanProcess start(Processes processes, Path cwd, String dir, Path pidLog, String before)
+      throws IOException {
     Path out = Files.createTempFile(cwd, "svscan", ".out");
     Path err = Files.createTempFile(cwd, "svscan", ".err");
     List<String> command = new ArrayList<>(List.of(
@@ -40,7 +47,7 @@ final class SvscanProcess {
     if (dir != null) {
       command.add(dir);
     }
-    List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c", "umask 022 && exec \"$@\"", "svscan"));
+    List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c", before + "umask 022 && exec \"$@\"", "svscan"));
     shell.addAll(command);
     Process real = processes.start(cwd, out, err, shell, java.util.Map.of());
     return new SvscanProcess(real, dir == null ? cwd : cwd.resolve(dir), err, pidLog);
@@ -64,13 +71,7 @@ final class SvscanProcess {
 
   /** stderr lines starting with {@code prefix}. */
   List<String> errLines(String prefix) {
-    List<String> lines = new ArrayList<>();
-    for (String line : err().split("\n")) {
-      if (line.startsWith(prefix)) {
-        lines.add(line);
-      }
-    }
-    return lines;
+    return TextFiles.linesStartingWith(err(), prefix);
   }
 
   ServiceDir service(String name) {

@@ -14,9 +14,9 @@ import dev.vigil.fixtures.Proc;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +98,9 @@ class SvscanTest extends ServiceTest {
     Files.move(ready, scan.resolve("new"));
     long child = s.awaitChild("new");
     long millis = (System.nanoTime() - moved) / 1_000_000;
-    assertTrue(millis < 1000, "started " + millis + " ms after it appeared (daemontools: up to 5 s)");
+    // well under the 5 s of a rescan (which, with nothing to retry, is not even armed): inotify
+    // saw it; bench/svscan.sh measures how soon (tens of milliseconds)
+    assertTrue(millis < 4000, "started " + millis + " ms after it appeared (daemontools: up to 5 s)");
     assertEquals(scan.resolve("new").toRealPath(), Proc.cwd(child));
   }
 
@@ -110,7 +112,7 @@ class SvscanTest extends ServiceTest {
     long main = s.awaitChild("b");
     long logger = s.awaitChild("b/log");
     Path out = b.resolve("log/out");
-    Await.until("lines to reach the logger", () -> lines(out).size() >= 5);
+    Await.until("lines to reach the logger", () -> TextFiles.lines(out).size() >= 5);
     Path pipe = link(main, 1);
     assertTrue(pipe.toString().startsWith("pipe:"), "main's stdout is a pipe: " + pipe);
     assertEquals(pipe, link(logger, 0), "the logger reads that pipe");
@@ -118,8 +120,8 @@ class SvscanTest extends ServiceTest {
     ProcessHandle.of(main).ifPresent(ProcessHandle::destroyForcibly);
     long again = s.awaitChildOtherThan("b", main);
     assertEquals(pipe, link(again, 1), "the restarted main writes into the same pipe");
-    int before = lines(out).size();
-    Await.until("the new main's lines to reach the logger", () -> lines(out).size() > before + 3);
+    int before = TextFiles.lines(out).size();
+    Await.until("the new main's lines to reach the logger", () -> TextFiles.lines(out).size() > before + 3);
     assertEquals(logger, s.status("b/log").pid(), "the logger ran on");
   }
 
@@ -152,7 +154,7 @@ class SvscanTest extends ServiceTest {
     sleeper("a");
     sleeper("b");
     Process peer = processes.start(scan, root.resolve("peer.out"), root.resolve("peer.err"), List.of(supervise, "a"));
-    Await.until("daemontools' supervise to run a", () -> lines(services.pidLog()).size() == 1);
+    Await.until("daemontools' supervise to run a", () -> TextFiles.lines(services.pidLog()).size() == 1);
     SvscanProcess s = svscan();
     s.awaitChild("b");
     Await.until("svscan's warning", () -> s.errLines("svscan: ")
@@ -203,10 +205,10 @@ class SvscanTest extends ServiceTest {
     s.awaitChild("b");
     s.awaitChild("b/log");
     Path out = b.resolve("log/out");
-    Await.until("lines to flow", () -> lines(out).size() > 1000);
+    Await.until("lines to flow", () -> TextFiles.lines(out).size() > 1000);
 
     assertEquals(0, s.terminate());
-    List<String> got = lines(out);
+    List<String> got = TextFiles.lines(out);
     // the trap may come between the count's increment and its echo: that last line was never written
     int counted = Integer.parseInt(Files.readString(scan.resolve("written")).trim());
     assertTrue(got.size() == counted || got.size() == counted - 1,
@@ -231,6 +233,47 @@ class SvscanTest extends ServiceTest {
     s.awaitChild("c");
     Await.until("the warning", () -> s.errLines("svscan: ")
         .contains("svscan: warning: unable to chdir to c/log: not a directory"));
+  }
+
+  @Test
+  void entriesBeyondTheDescriptorsLeftWaitWithOneWarningWhileTheOthersRunOn() throws IOException {
+    for (int i = 1; i <= 40; i++) {
+      sleeper("s" + i);
+    }
+    // a hard limit svscan cannot raise: some services fit, the rest are refused and retried
+    SvscanProcess s = SvscanProcess.start(processes, root, "service", services.pidLog(), "ulimit -n 200 && ");
+    started.add(s);
+    Await.until("every entry to be up or refused", () -> {
+      for (int i = 1; i <= 40; i++) {
+        Status st = s.status("s" + i);
+        if ((st == null || st.pid() == 0) && !s.errLines("svscan: ").contains(refusal(i))) {
+          return false;
+        }
+      }
+      return true;
+    });
+    List<String> refused = s.errLines("svscan: ");
+    int up = 0;
+    String running = null;
+    for (int i = 1; i <= 40; i++) {
+      Status st = s.status("s" + i);
+      if (st != null && st.pid() != 0) {
+        up++;
+        running = "s" + i;
+        assertFalse(refused.contains(refusal(i)));
+      }
+    }
+    assertTrue(up >= 5 && up < 40, up + " of 40 up");
+    assertEquals(refused.size(), new java.util.HashSet<>(refused).size(), "one warning per entry");
+    long child = s.awaitChild(running);
+    s.send(running, "t");
+    s.awaitChildOtherThan(running, child);
+    Await.holds("no warning about the services that run", () -> s.errLines("svscan: ").equals(refused),
+        Duration.ofMillis(5500));
+  }
+
+  private static String refusal(int i) {
+    return "svscan: warning: unable to start s" + i + ": process cannot open more files";
   }
 
   @Test
@@ -271,15 +314,5 @@ class SvscanTest extends ServiceTest {
 
   private static Path link(long pid, int fd) throws IOException {
     return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd));
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -31,6 +31,11 @@ public final class Descriptors {
     }
   }
 
+  /** How many more descriptors the process may open now: the soft limit less those open. */
+  public static long free() throws IOException {
+    return softLimit() - open();
+  }
+
   private static long softLimit() throws IOException {
     String limits = ProcFiles.field(ProcFiles.read("/proc/self/limits"), "Max open files");
     if (limits == null) {
