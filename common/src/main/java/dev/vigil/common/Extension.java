@@ -1,5 +1,6 @@
 package dev.vigil.common;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -16,6 +17,26 @@ import java.util.OptionalInt;
  * @param lockFd the descriptor in which the supervisor holds its flock on {@code supervise/lock}:
  *     {@code /proc/SUPERVISORPID/fdinfo/LOCKFD} then shows that lock, which lets a client confirm
  *     the supervisor runs without reading {@code /proc/locks} (see {@link Liveness})
+ * @param progress the lifecycle fields of layout version 2; empty in a version 1 record
  */
 public record Extension(
-    long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd) {}
+    long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd,
+    Optional<Progress> progress) {
+
+  /** A version 1 record. */
+  public Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd) {
+    this(supervisorPid, starts, lastExit, childStartTicks, lockFd, Optional.empty());
+  }
+
+  /**
+   * Layout version 2: where the service is in its life.
+   *
+   * @param stage the lifecycle phase
+   * @param stopSignals how many signals a stop in progress has sent so far; 0 when none is
+   * @param fastDeaths how many times in a row ./run died soon after its start, unasked (the
+   *     crash-loop backoff doubles the wait with each)
+   * @param since when the current stage began
+   * @param nextStart when the next start is due, if one is owed (the throttle or the backoff)
+   */
+  public record Progress(Stage stage, int stopSignals, int fastDeaths, Tai64n since, Optional<Tai64n> nextStart) {}
+}

@@ -10,6 +10,8 @@ import java.util.OptionalLong;
 public final class ProcStat {
   /** The parent's pid. */
   public static final int PARENT = 4;
+  /** The process group's id. */
+  public static final int PROCESS_GROUP = 5;
   /** When the process started, in clock ticks since boot. */
   public static final int START_TIME = 22;
 

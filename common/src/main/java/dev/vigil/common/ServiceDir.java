@@ -22,8 +22,20 @@ import java.util.OptionalLong;
  */
 public final class ServiceDir {
   // The names of a service directory's files, relative to it: the one place they are spelled.
+  // doc/service-dir.md documents each (DocsTest checks that it lists every one).
   public static final String RUN = "run";
   public static final String DOWN = "down";
+  /** Run after ./run exits, with runit's two arguments. */
+  public static final String FINISH = "finish";
+  /** The logger of a pair under svscan: a service directory of its own. */
+  public static final String LOG = "log";
+  // Settings, one value per file (supervise's ConfigFiles reads them).
+  public static final String TIMEOUT_FINISH = "timeout-finish";
+  public static final String DOWN_SIGNAL = "down-signal";
+  public static final String TIMEOUT_KILL = "timeout-kill";
+  public static final String STOP_SCHEDULE = "stop-schedule";
+  public static final String BACKOFF_MAX = "backoff-max";
+  public static final String BACKOFF_RESET = "backoff-reset";
   public static final String SUPERVISE = "supervise";
   public static final String LOCK = "supervise/lock";
   public static final String CONTROL = "supervise/control";

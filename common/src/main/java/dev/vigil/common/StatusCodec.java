@@ -22,6 +22,11 @@ import java.util.OptionalInt;
  * 30  8  current child's start time in clock ticks since boot, big-endian, 0 = none
  * 38  4  supervisor pid, big-endian
  * 42  4  the supervisor's descriptor holding the flock on supervise/lock, big-endian
+ * 46  1  stage: 0 down, 1 starting, 2 up, 3 finishing, 4 stopping   (version 2)
+ * 47  1  signals a stop in progress has sent, 0 when none
+ * 48  4  consecutive fast deaths (the backoff's count), big-endian
+ * 52 12  TAI64N label of when the stage began
+ * 64 12  TAI64N label of when the next start is due, all zero when none is owed
  * </pre>
  *
  * Later layout versions only append, so a reader takes every field it knows from any version at
@@ -33,10 +38,12 @@ public final class StatusCodec {
   /** What runit writes. */
   public static final int RUNIT_SIZE = 20;
   /** What vigil writes, and the most a reader needs to read. */
-  public static final int SIZE = 46;
+  public static final int SIZE = 76;
+  /** A version 1 record: what vigil wrote before stages. */
+  public static final int V1_SIZE = 46;
 
   /** The extension layout this codec writes. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private static final int LABEL = 0;
   private static final int NANOS = 8;
@@ -52,6 +59,11 @@ public final class StatusCodec {
   private static final int CHILD_START = 30;
   private static final int SUPERVISOR = 38;
   private static final int LOCK_FD = 42;
+  private static final int STAGE = 46;
+  private static final int STOP_SIGNALS = 47;
+  private static final int FAST_DEATHS = 48;
+  private static final int SINCE = 52;
+  private static final int NEXT_START = 64;
 
   private static final int HAS_LAST_EXIT = 1;
 
@@ -79,7 +91,28 @@ public final class StatusCodec {
     putBig(b, CHILD_START, 8, x.childStartTicks());
     putBig(b, SUPERVISOR, 4, x.supervisorPid());
     putBig(b, LOCK_FD, 4, x.lockFd());
+    if (x.progress().isEmpty()) {
+      b[EXT_VERSION] = 1;
+      return java.util.Arrays.copyOf(b, V1_SIZE);
+    }
+    Extension.Progress p = x.progress().get();
+    b[STAGE] = (byte) p.stage().ordinal();
+    b[STOP_SIGNALS] = (byte) Math.min(255, p.stopSignals());
+    putBig(b, FAST_DEATHS, 4, p.fastDeaths());
+    putLabel(b, SINCE, p.since());
+    if (p.nextStart().isPresent()) {
+      putLabel(b, NEXT_START, p.nextStart().get());
+    }
     return b;
+  }
+
+  private static void putLabel(byte[] b, int at, Tai64n label) {
+    putBig(b, at, 8, label.label());
+    putBig(b, at + 8, 4, label.nanos());
+  }
+
+  private static Tai64n getLabel(byte[] b, int at) {
+    return new Tai64n(getBig(b, at, 8), (int) getBig(b, at + 8, 4));
   }
 
   /**
@@ -106,12 +139,21 @@ public final class StatusCodec {
       phase = written == null ? phase : written;
     }
     Optional<Extension> extension = Optional.empty();
-    if (length >= SIZE && (b[EXT_VERSION] & 0xff) >= 1) {
+    int version = length >= V1_SIZE ? b[EXT_VERSION] & 0xff : 0;
+    if (version >= 1) {
       OptionalInt lastExit = (b[EXT_FLAGS] & HAS_LAST_EXIT) != 0
           ? OptionalInt.of((int) getBig(b, LAST_EXIT, 4))
           : OptionalInt.empty();
+      Optional<Extension.Progress> progress = Optional.empty();
+      Stage stage = length >= SIZE && version >= 2 ? Stage.of(b[STAGE]) : null;
+      if (stage != null) {
+        Tai64n next = getLabel(b, NEXT_START);
+        progress = Optional.of(new Extension.Progress(stage, b[STOP_SIGNALS] & 0xff,
+            (int) getBig(b, FAST_DEATHS, 4), getLabel(b, SINCE),
+            next.label() == 0 ? Optional.empty() : Optional.of(next)));
+      }
       extension = Optional.of(new Extension(getBig(b, SUPERVISOR, 4), getBig(b, STARTS, 4),
-          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4)));
+          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4), progress));
     }
     return new Status(stamp, pid, paused, want, termSent, phase, extension);
   }

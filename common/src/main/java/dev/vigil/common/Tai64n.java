@@ -23,6 +23,12 @@ public record Tai64n(long label, int nanos) {
     return ofUnix(t.getEpochSecond(), t.getNano());
   }
 
+  /** This time plus {@code nanos} (a non-negative span), in supervise's microsecond precision. */
+  public Tai64n plusNanos(long nanos) {
+    long total = (long) this.nanos + nanos;
+    return ofUnix(unixSeconds() + total / 1_000_000_000L, (int) (total % 1_000_000_000L));
+  }
+
   /** Seconds since the unix epoch. */
   public long unixSeconds() {
     return label - EPOCH;

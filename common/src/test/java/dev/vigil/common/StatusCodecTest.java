@@ -187,7 +187,7 @@ class StatusCodecTest {
 
     byte[] b = StatusCodec.encode(s);
 
-    assertEquals(StatusCodec.SIZE, b.length);
+    assertEquals(StatusCodec.V1_SIZE, b.length);
     assertArrayEquals(hex("01 01 00 00 01 00 00 00 00 03 00 00 00 1c be 99 1a 14 ff ff ff ff 00 00 00 05"),
         Arrays.copyOfRange(b, 20, 46));
     assertEquals(s, StatusCodec.decode(b, b.length));
@@ -219,7 +219,7 @@ class StatusCodecTest {
     Extension x = new Extension(77, 5, OptionalInt.of(9), 11, 4);
     byte[] b = Arrays.copyOf(StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,
         Optional.of(x))), 64);
-    Arrays.fill(b, StatusCodec.SIZE, 64, (byte) 0xee);
+    Arrays.fill(b, StatusCodec.V1_SIZE, 64, (byte) 0xee);
 
     for (int version : new int[] {2, 127, 128, 255}) {
       b[20] = (byte) version;
@@ -232,7 +232,35 @@ class StatusCodecTest {
     byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,
         Optional.of(new Extension(1, 2, OptionalInt.of(3), 4, 5))));
 
-    assertEquals(Optional.empty(), StatusCodec.decode(b, StatusCodec.SIZE - 1).extension());
+    assertEquals(Optional.empty(), StatusCodec.decode(b, StatusCodec.V1_SIZE - 1).extension());
+  }
+
+  @Test
+  void version2AppendsTheStageAndRoundTripsIn76Bytes() throws IOException {
+    Extension.Progress p = new Extension.Progress(Stage.STOPPING, 2, 3, new Tai64n(0x400000006b011dc9L, 342681500),
+        Optional.of(new Tai64n(0x400000006b011dd0L, 500)));
+    Extension x = new Extension(99, 4, OptionalInt.of(0x0100), 777, 6, Optional.of(p));
+    Status s = new Status(STAMP, 4242, false, Want.DOWN, true, Phase.RUN, Optional.of(x));
+
+    byte[] b = StatusCodec.encode(s);
+
+    assertEquals(76, b.length);
+    assertEquals(2, b[20], "layout version");
+    assertArrayEquals(hex("04 02 00 00 00 03 40 00 00 00 6b 01 1d c9 14 6c e7 9c 40 00 00 00 6b 01 1d d0 00 00 01 f4"),
+        Arrays.copyOfRange(b, 46, 76));
+    assertEquals(s, StatusCodec.decode(b, b.length));
+    // a reader of layout 1 is served by the first 46 bytes; cut there, version 2 reads as 1
+    assertEquals(Optional.of(new Extension(99, 4, OptionalInt.of(0x0100), 777, 6)),
+        StatusCodec.decode(b, 46).extension());
+  }
+
+  @Test
+  void version2WithoutANextStartLeavesItsLabelZero() throws IOException {
+    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STAMP, Optional.empty());
+    byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,
+        Optional.of(new Extension(1, 1, OptionalInt.empty(), 2, 3, Optional.of(p)))));
+    assertArrayEquals(new byte[12], Arrays.copyOfRange(b, 64, 76));
+    assertEquals(Optional.of(p), StatusCodec.decode(b, b.length).extension().get().progress());
   }
 
   @Test

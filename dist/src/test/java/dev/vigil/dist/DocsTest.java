@@ -38,7 +38,7 @@ class DocsTest {
   @Test
   void synopsesMatchThePrograms() throws IOException {
     assertEquals("svc [-" + Command.letters() + "] dir ...", synopsis(page("svc")));
-    assertEquals("svstat dir ...", synopsis(page("svstat")));
+    assertEquals("svstat [-l | -j | -o FIELD,...] dir ...", synopsis(page("svstat")));
     assertEquals("svok dir", synopsis(page("svok")));
     assertEquals("supervise dir", synopsis(page("supervise")));
     assertEquals("svscan [dir]", synopsis(page("svscan")));
@@ -85,7 +85,7 @@ class DocsTest {
   void everyExitCodeIsDocumented() throws IOException {
     Map<String, List<Integer>> codes = Map.of(
         "svc", List.of(0, 100),
-        "svstat", List.of(0),
+        "svstat", List.of(0, 100),
         "svok", List.of(0, 100, 111),
         "supervise", List.of(0, 100, 111),
         "svscan", List.of(0, 111));
@@ -95,5 +95,45 @@ class DocsTest {
         assertTrue(section.contains("| " + code + " |"), e.getKey() + ".md lacks exit code " + code);
       }
     }
+  }
+
+  /**
+   * service-dir.md's table has a row for every name ServiceDir spells, the supervise/ files under
+   * their directory's row, and no row for a name the code does not know.
+   */
+  @Test
+  void everyFileOfAServiceDirectoryIsDocumented() throws IOException, IllegalAccessException {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (java.lang.reflect.Field f : dev.vigil.common.ServiceDir.class.getFields()) {
+      if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        String name = (String) f.get(null);
+        names.add(name.contains("/") ? name.substring(0, name.indexOf('/')) : name);
+      }
+    }
+    java.util.Set<String> rows = new java.util.TreeSet<>();
+    for (String line : section(page("service-dir"), "Files").split("\n")) {
+      if (line.startsWith("| `")) {
+        String name = line.substring(3, line.indexOf('`', 3));
+        rows.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+      }
+    }
+    assertEquals(names, rows, "service-dir.md's Files table against ServiceDir's names");
+  }
+
+  /** svstat.md's field table lists exactly the fields svstat -o takes, in their order. */
+  @Test
+  void everySvstatFieldIsDocumented() throws Exception {
+    java.lang.reflect.Field f = Class.forName("dev.vigil.svstat.Report").getDeclaredField("FIELDS");
+    f.setAccessible(true);
+    List<String> fields = List.of((String[]) f.get(null));
+    List<String> rows = new java.util.ArrayList<>();
+    String options = section(page("svstat"), "Options");
+    String table = options.substring(options.indexOf("| Field |"));
+    for (String line : table.split("\n")) {
+      if (line.startsWith("| `")) {
+        rows.add(line.substring(3, line.indexOf('`', 3)));
+      }
+    }
+    assertEquals(fields, rows, "svstat.md's field table against Report.FIELDS");
   }
 }

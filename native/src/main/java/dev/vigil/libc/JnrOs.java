@@ -284,6 +284,36 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public byte[] readFile(int at, String path, int limit) throws IOException {
+    int fd = check(libc.openat(at, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0), path);
+    try {
+      byte[] buffer = new byte[limit];
+      int n = 0;
+      while (n < limit) {
+        byte[] rest = n == 0 ? buffer : new byte[limit - n];
+        long got = libc.read(fd, rest, rest.length);
+        if (got < 0) {
+          int e = errno();
+          if (e == EINTR) {
+            continue;
+          }
+          throw new ErrnoException(path, e);
+        }
+        if (got == 0) {
+          break;
+        }
+        if (rest != buffer) {
+          System.arraycopy(rest, 0, buffer, n, (int) got);
+        }
+        n += (int) got;
+      }
+      return java.util.Arrays.copyOf(buffer, n);
+    } finally {
+      libc.close(fd);
+    }
+  }
+
+  @Override
   public int create(int at, String path, int mode) throws IOException {
     return check(libc.openat(at, path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, mode), path);
   }
@@ -323,9 +353,23 @@ public final class JnrOs implements Os {
       }
     } catch (IOException e) {
       Errno errno = Errno.of(e);
-      throw new ErrnoException("fd " + dir, errno == null ? Errno.EIO.number : errno.number);
+      throw new ErrnoException("fd " + dir, errno == null ? whyNotOpened(dir) : errno.number);
     }
     return names;
+  }
+
+  /**
+   * Why the JDK could not open directory {@code dir} (it says so only in words: "Too many open
+   * files", in the C library's language): the errno of the same open made here, EIO if that
+   * one succeeds.
+   */
+  private int whyNotOpened(int dir) {
+    int fd = libc.openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) {
+      return errno();
+    }
+    libc.close(fd);
+    return Errno.EIO.number;
   }
 
   @Override

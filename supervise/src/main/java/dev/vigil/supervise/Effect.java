@@ -2,6 +2,7 @@ package dev.vigil.supervise;
 
 import dev.vigil.common.Status;
 import dev.vigil.common.os.Signal;
+import java.util.List;
 
 /**
  * What the machine asks the event loop to do, in order. The loop carries them out through
@@ -12,7 +13,9 @@ public sealed interface Effect {
 
   /** One method per kind of effect. */
   interface Handler {
-    void spawn();
+    void spawn(Lifecycle.Program program, List<String> args);
+
+    void withdrawSpawn();
 
     void signal(long pid, Signal signal);
 
@@ -27,11 +30,33 @@ public sealed interface Effect {
     void exit();
   }
 
-  /** Start {@code ./run}; the loop answers with Spawned or SpawnFailed after the step's other effects. */
-  record Spawn() implements Effect {
+  /**
+   * Start {@code ./run} (no arguments) or {@code ./finish} (runit's two); the loop answers with
+   * Spawned or SpawnFailed after the step's other effects.
+   */
+  record Spawn(Lifecycle.Program program, List<String> args) implements Effect {
+    static final Spawn RUN = new Spawn(Lifecycle.Program.RUN, List.of());
+
+    public Spawn {
+      args = List.copyOf(args);
+    }
+
     @Override
     public void accept(Handler handler) {
-      handler.spawn();
+      handler.spawn(program, args);
+    }
+  }
+
+  /**
+   * Take back the start of ./run asked for and not yet made (it waits for its turn in a mass
+   * start): svc -d or a shutdown came first. No answer comes for it.
+   */
+  record WithdrawSpawn() implements Effect {
+    static final WithdrawSpawn INSTANCE = new WithdrawSpawn();
+
+    @Override
+    public void accept(Handler handler) {
+      handler.withdrawSpawn();
     }
   }
 

@@ -25,6 +25,8 @@ public sealed interface Event {
     R terminate();
 
     R drain();
+
+    R configured(Config config);
   }
 
   /** A control byte that names a command. Other bytes never reach the machine. */
@@ -84,6 +86,14 @@ public sealed interface Event {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.drain();
+    }
+  }
+
+  /** The service directory's files were read (at set-up, and after each start of ./run). */
+  record Configured(Config config) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.configured(config);
     }
   }
 }

@@ -40,7 +40,24 @@ public final class Host {
    */
   static final int SPAWNS_PER_ROUND = 4;
 
-  private record PendingSpawn(Os.Spawner spawner, SpawnAnswer answer) {}
+  /** A spawn asked for and not yet made; one that is withdrawn is skipped, and never answered. */
+  private static final class PendingSpawn implements Runnable {
+    final Os.Spawner spawner;
+    final SpawnAnswer answer;
+    boolean withdrawn;
+
+    PendingSpawn(Os.Spawner spawner, SpawnAnswer answer) {
+      this.spawner = spawner;
+      this.answer = answer;
+    }
+
+    @Override
+    public void run() {
+      withdrawn = true;
+    }
+  }
+
+  private static final Runnable NOTHING_TO_WITHDRAW = () -> { };
 
   private final Os os;
   private final Clock clock;
@@ -97,13 +114,18 @@ public final class Host {
    * posix_spawn of a {@code #!/bin/sh} run costs ~7 ms of the spawning process's time, and
    * several threads of one process spawning at once are no faster than one (1, 2, 4 threads:
    * 7.6, 8.3, 9.1 ms a spawn), as each child shares the process's memory until it has exec'd.
+   *
+   * @return what withdraws the spawn while it waits for its turn (svc -d, a shutdown): it is
+   *     then never made and never answered
    */
-  public void spawn(Os.Spawner spawner, SpawnAnswer answer) {
+  public Runnable spawn(Os.Spawner spawner, SpawnAnswer answer) {
     if (!running) {
       answer(answer, attempt(spawner));
-      return;
+      return NOTHING_TO_WITHDRAW;
     }
-    spawns.add(new PendingSpawn(spawner, answer));
+    PendingSpawn p = new PendingSpawn(spawner, answer);
+    spawns.add(p);
+    return p;
   }
 
   private static Object attempt(Os.Spawner spawner) {
@@ -125,9 +147,12 @@ public final class Host {
   }
 
   private void startSpawns() {
-    for (int i = 0; i < SPAWNS_PER_ROUND && !spawns.isEmpty() && !finished; i++) {
+    for (int i = 0; i < SPAWNS_PER_ROUND && !spawns.isEmpty() && !finished; ) {
       PendingSpawn p = spawns.poll();
-      answer(p.answer(), attempt(p.spawner()));
+      if (!p.withdrawn) {
+        answer(p.answer, attempt(p.spawner));
+        i++;
+      }
     }
   }
 

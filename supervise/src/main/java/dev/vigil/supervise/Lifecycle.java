@@ -1,26 +1,32 @@
 package dev.vigil.supervise;
 
+import dev.vigil.common.Stage;
 import java.util.OptionalLong;
 
 /**
- * Where a service is in its life, each phase holding exactly what it has: only {@link Up} and
- * {@link Stopping} have a child, only {@link Down} can owe a start, only {@link Stopping} a
- * SIGKILL deadline. {@link #kind()} is what the machine switches on: a switch over it with no
- * default fails to compile when a phase is added and not handled. (Java 17 has no pattern
- * switch; the kind is fixed by each record, so the cast after the switch cannot fail.)
+ * Where a service is in its life, each phase holding exactly what it has: only {@link Up},
+ * {@link Stopping} and {@link Finishing} have a process, only {@link Down} can owe a start,
+ * only {@link Stopping} follows a plan. {@link #kind()} (a {@link Stage}) is what the machine switches on: a
+ * switch over it with no default fails to compile when a phase is added and not handled. (Java
+ * 17 has no pattern switch; the kind is fixed by each record, so the cast after the switch
+ * cannot fail.)
  */
 public sealed interface Lifecycle {
-  /** The phases, for exhaustive switches. */
-  enum Kind { DOWN, STARTING, UP, STOPPING }
+  /** What a spawn starts. */
+  enum Program { RUN, FINISH }
 
-  Kind kind();
+  /** The phase's name; the status record's {@link Stage}. */
+  Stage kind();
 
-  /** The child, for the phases that have one. */
+  /** The process, for the phases that have one (./run, or ./finish while finishing). */
   default Running child() {
-    throw new IllegalStateException(kind() + " has no child");
+    throw new IllegalStateException(kind() + " has no process");
   }
 
-  /** No child. {@code startAt}: a start is owed at that time (the throttle, a failed exec). */
+  /**
+   * No process. {@code startAt}: a start is owed at that time (the throttle, the backoff, a
+   * failed exec).
+   */
   record Down(OptionalLong startAt) implements Lifecycle {
     static final Down RESTING = new Down(OptionalLong.empty());
 
@@ -29,38 +35,50 @@ public sealed interface Lifecycle {
     }
 
     @Override
-    public Kind kind() {
-      return Kind.DOWN;
+    public Stage kind() {
+      return Stage.DOWN;
     }
   }
 
-  /** A Spawn effect is out and its answer (Spawned or SpawnFailed) not yet in. */
-  record Starting() implements Lifecycle {
-    static final Starting INSTANCE = new Starting();
+  /** A Spawn effect is out (of ./run or ./finish) and its answer not yet in. */
+  record Starting(Program program) implements Lifecycle {
+    static final Starting RUN = new Starting(Program.RUN);
+    static final Starting FINISH = new Starting(Program.FINISH);
 
     @Override
-    public Kind kind() {
-      return Kind.STARTING;
+    public Stage kind() {
+      return Stage.STARTING;
     }
   }
 
-  /** The child runs. */
+  /** ./run runs. */
   record Up(Running child) implements Lifecycle {
     @Override
-    public Kind kind() {
-      return Kind.UP;
+    public Stage kind() {
+      return Stage.UP;
     }
   }
 
   /**
-   * The supervisor is shutting down (it got TERM, INT or HUP): the child's process group was
-   * sent TERM and CONT, and gets KILL at {@code killAt} unless it is gone by then (empty once
-   * KILL was sent).
+   * ./finish runs (runit), after ./run exited; SIGKILL to it at {@code killAt} if it has not
+   * finished by then ({@code timeout-finish}; empty once sent). ./run starts again only after.
    */
-  record Stopping(Running child, OptionalLong killAt) implements Lifecycle {
+  record Finishing(Running child, OptionalLong killAt) implements Lifecycle {
     @Override
-    public Kind kind() {
-      return Kind.STOPPING;
+    public Stage kind() {
+      return Stage.FINISHING;
+    }
+  }
+
+  /**
+   * ./run is being taken down by a plan, to its process group: {@code svc -d} with a stop
+   * schedule, or the supervisor's own shutdown. The items before {@code next} are done; the
+   * next one runs at {@code deadline} (empty: the plan is over, the child is waited for).
+   */
+  record Stopping(Running child, StopPlan plan, int next, OptionalLong deadline) implements Lifecycle {
+    @Override
+    public Stage kind() {
+      return Stage.STOPPING;
     }
   }
 }

@@ -61,14 +61,18 @@ public final class Service implements Effect.Handler {
   private AtomicFile status;
   private AtomicFile pidFile;
   private Os.Spawner spawner;
+  private SortedMap<Integer, Integer> stdio;
+  private ConfigFiles configFiles;
   private Timer timer;
   private Child child;
   /** A spawn's answer, taken after the rest of the step's effects. */
   private Event answer;
   /** Effects are being carried out: an answer that comes now waits for them to finish. */
   private boolean executing;
-  /** A spawn is out: its answer has not come yet. */
-  private boolean spawning;
+  /** The spawner of a spawn asked for whose answer has not come yet; null if none. */
+  private Os.Spawner pendingSpawner;
+  /** Withdraws that spawn while it waits for its turn in the host's queue. */
+  private Runnable withdrawPending;
   private boolean gone;
   private Runnable onGone = () -> { };
 
@@ -126,7 +130,10 @@ public final class Service implements Effect.Handler {
 
   private void setUp(int at, String path, SortedMap<Integer, Integer> stdio) throws SetupFailure {
     dir = hold(or("unable to chdir to " + name, () -> os.openDirectory(at, path)));
+    this.stdio = stdio;
     boolean normallyUp = isNormallyUp();
+    configFiles = new ConfigFiles(os, dir, name, warn);
+    Config config = configFiles.read();
     makeSuperviseDirectory();
     int lock = hold(or("unable to acquire " + show(ServiceDir.LOCK), () -> os.lock(dir, ServiceDir.LOCK)));
     machine = new Machine(name, ProcessHandle.current().pid(), lock);
@@ -143,7 +150,7 @@ public final class Service implements Effect.Handler {
     if (ok.kind() != FileStat.Kind.FIFO) {
       throw new SetupFailure("unable to read " + show(ServiceDir.OK) + ": not a named pipe");
     }
-    Machine.Step first = machine.begin(normallyUp, clock.nanos(), clock.wall());
+    Machine.Step first = machine.begin(normallyUp, config, clock.nanos(), clock.wall());
     state = first.next();
     execute(first.effects());
     openFifo(ServiceDir.OK, "read");
@@ -335,18 +342,26 @@ public final class Service implements Effect.Handler {
   }
 
   @Override
-  public void spawn() {
-    spawning = true;
-    host.spawn(spawner, new Host.SpawnAnswer() {
+  public void spawn(Lifecycle.Program program, List<String> args) {
+    Os.Spawner from = spawner;
+    if (program == Lifecycle.Program.FINISH) {
+      List<String> argv = new ArrayList<>();
+      argv.add("./" + ServiceDir.FINISH);
+      argv.addAll(args);
+      try {
+        from = os.spawner(new SpawnSpec(dir, argv.get(0), argv, List.of(), stdio, true));
+      } catch (IOException e) {
+        answered(new Event.SpawnFailed(e instanceof ErrnoException x ? x.errno : Errno.EIO.number));
+        return;
+      }
+    }
+    Os.Spawner used = from;
+    boolean finish = program == Lifecycle.Program.FINISH;
+    pendingSpawner = used;
+    Runnable withdraw = host.spawn(used, new Host.SpawnAnswer() {
       @Override
       public void spawned(Child c) {
-        spawning = false;
-        if (gone) {
-          // the service went while its spawn was out: no child of a service that is gone
-          killAndReap(c);
-          spawner.close();
-          return;
-        }
+        spawnAnswered();
         try {
           host.watch(c.pidfd(), Service.this::reap);
         } catch (IOException e) {
@@ -356,19 +371,40 @@ public final class Service implements Effect.Handler {
           return;
         }
         child = c;
+        boolean inline = executing;
         answered(new Event.Spawned(c.pid(), c.startTicks()));
+        if (!finish && !inline && !gone) {
+          // the settings hold from this start on; read now, off the restart's path
+          apply(new Event.Configured(configFiles.read()));
+        }
       }
 
       @Override
       public void failed(IOException why) {
-        spawning = false;
-        if (gone) {
-          spawner.close();
-          return;
-        }
+        spawnAnswered();
         answered(new Event.SpawnFailed(why instanceof ErrnoException x ? x.errno : Errno.EIO.number));
       }
     });
+    if (pendingSpawner != null) {
+      withdrawPending = withdraw;
+    }
+  }
+
+  /** The answer came: the spawner of a ./finish is done with (./run's serves every start). */
+  private void spawnAnswered() {
+    if (pendingSpawner != spawner) {
+      pendingSpawner.close();
+    }
+    pendingSpawner = null;
+    withdrawPending = null;
+  }
+
+  @Override
+  public void withdrawSpawn() {
+    if (withdrawPending != null) {
+      withdrawPending.run();
+      spawnAnswered();
+    }
   }
 
   /** A spawn's answer: after the step's other effects if it came while they are carried out. */
@@ -490,8 +526,9 @@ public final class Service implements Effect.Handler {
       os.close(fd);
     }
     held.clear();
-    if (spawner != null && !spawning) {
-      // a spawn still out (on a helper thread) uses it: closed when its answer comes
+    // a spawn still waiting for its turn is never made: no child of a service that is gone
+    withdrawSpawn();
+    if (spawner != null) {
       spawner.close();
     }
   }

@@ -1,5 +1,6 @@
 package dev.vigil.supervise;
 
+import dev.vigil.common.Stage;
 import dev.vigil.common.Tai64n;
 import dev.vigil.common.Want;
 import java.util.OptionalInt;
@@ -7,16 +8,19 @@ import java.util.OptionalLong;
 
 /**
  * One service's state: everything the machine knows, nothing it has to ask the OS. Times are
- * monotonic nanoseconds except {@code stamp}, the wall-clock label of the last pid change.
+ * monotonic nanoseconds except {@code stamp} and {@code since}, wall-clock labels.
  *
- * @param life the phase, with the child if there is one
+ * @param life the phase, with the process if there is one
  * @param want what the service should do: up, down, or once
  * @param leave whether and how the supervisor of this service is to go away
- * @param notBefore the earliest time the next start may happen: one second after the last
- * @param stamp when the pid last changed
+ * @param notBefore the earliest time the next start may happen: the throttle or the backoff
+ * @param stamp when the pid last changed (daemontools' label)
+ * @param since when the current phase began
  * @param counters what happened so far
+ * @param config what the service directory says
  */
-public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai64n stamp, Counters counters) {
+public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai64n stamp, Tai64n since,
+    Counters counters, Config config) {
 
   /** Whether and how the service's supervision ends. */
   public enum Leave {
@@ -29,32 +33,47 @@ public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai6
   }
 
   /**
-   * @param starts how many children have been started
-   * @param lastExit the wait status of the last child that exited
+   * @param starts how many times ./run has been started
+   * @param lastExit the wait status of the last ./run that exited
+   * @param fastDeaths how many times in a row ./run died sooner than {@code backoff-reset} after
+   *     its start, unasked: what the backoff doubles on
+   * @param lastStart when ./run was last started (monotonic), if ever
    */
-  public record Counters(long starts, OptionalInt lastExit) {
-    static final Counters NONE = new Counters(0, OptionalInt.empty());
+  public record Counters(long starts, OptionalInt lastExit, int fastDeaths, OptionalLong lastStart) {
+    static final Counters NONE = new Counters(0, OptionalInt.empty(), 0, OptionalLong.empty());
 
-    Counters started() {
-      return new Counters(starts + 1, lastExit);
+    Counters started(long now) {
+      return new Counters(starts + 1, lastExit, fastDeaths, OptionalLong.of(now));
     }
 
-    Counters exited(int waitStatus) {
-      return new Counters(starts, OptionalInt.of(waitStatus));
+    Counters exited(int waitStatus, int fast) {
+      return new Counters(starts, OptionalInt.of(waitStatus), fast, lastStart);
+    }
+
+    Counters forgiven() {
+      return new Counters(starts, lastExit, 0, lastStart);
     }
   }
 
   /** A service that has never run: down, wanting {@code want}. */
-  static State initial(Want want, long now, Tai64n wall) {
-    return new State(Lifecycle.Down.RESTING, want, Leave.STAY, now, wall, Counters.NONE);
+  static State initial(Want want, long now, Tai64n wall, Config config) {
+    return new State(Lifecycle.Down.RESTING, want, Leave.STAY, now, wall, wall, Counters.NONE, config);
   }
 
-  /** The child, if the phase has one. */
+  /** ./run (or ./finish), if the phase has a process. */
   boolean hasChild() {
-    return life.kind() == Lifecycle.Kind.UP || life.kind() == Lifecycle.Kind.STOPPING;
+    return switch (life.kind()) {
+      case UP, STOPPING, FINISHING -> true;
+      case DOWN, STARTING -> false;
+    };
   }
 
-  /** The child's pid, or 0. */
+  /** ./run, if it runs (finish is not the service's child as far as svc's letters go). */
+  boolean runs() {
+    return life.kind() == Stage.UP || life.kind() == Stage.STOPPING;
+  }
+
+  /** The process's pid, or 0. */
   public long pid() {
     return hasChild() ? life.child().pid() : 0;
   }
@@ -63,32 +82,39 @@ public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai6
   public OptionalLong deadline() {
     return switch (life.kind()) {
       case DOWN -> ((Lifecycle.Down) life).startAt();
-      case STOPPING -> ((Lifecycle.Stopping) life).killAt();
+      case STOPPING -> ((Lifecycle.Stopping) life).deadline();
+      case FINISHING -> ((Lifecycle.Finishing) life).killAt();
       case STARTING, UP -> OptionalLong.empty();
     };
   }
 
-  State with(Lifecycle next) {
-    return new State(next, want, leave, notBefore, stamp, counters);
+  /** This state in phase {@code next}; {@code since} moves only when the kind of phase changes. */
+  State with(Lifecycle next, Tai64n wall) {
+    Tai64n s = next.kind() == life.kind() ? since : wall;
+    return new State(next, want, leave, notBefore, stamp, s, counters, config);
   }
 
   State with(Want next) {
-    return new State(life, next, leave, notBefore, stamp, counters);
+    return new State(life, next, leave, notBefore, stamp, since, counters, config);
   }
 
   State with(Leave next) {
-    return new State(life, want, next, notBefore, stamp, counters);
+    return new State(life, want, next, notBefore, stamp, since, counters, config);
   }
 
   State notBefore(long next) {
-    return new State(life, want, leave, next, stamp, counters);
+    return new State(life, want, leave, next, stamp, since, counters, config);
   }
 
   State stamped(Tai64n next) {
-    return new State(life, want, leave, notBefore, next, counters);
+    return new State(life, want, leave, notBefore, next, since, counters, config);
   }
 
   State with(Counters next) {
-    return new State(life, want, leave, notBefore, stamp, next);
+    return new State(life, want, leave, notBefore, stamp, since, next, config);
+  }
+
+  State with(Config next) {
+    return new State(life, want, leave, notBefore, stamp, since, counters, next);
   }
 }

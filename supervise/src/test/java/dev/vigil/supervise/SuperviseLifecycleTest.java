@@ -155,8 +155,9 @@ class SuperviseLifecycleTest extends LiveTest {
   }
 
   @Test
-  void aCrashingServiceStartsOncePerSecond() throws IOException {
+  void aCrashingServiceStartsOncePerSecondWithBackoffMax1000AsDaemontoolsDoes() throws IOException {
     Path dir = Files.createDirectories(root.resolve("svc"));
+    Files.writeString(dir.resolve("backoff-max"), "1000\n");
     // the run script notes the kernel's start time of its own process (field 22 of
     // /proc/PID/stat, in clock ticks: the spawn itself, whatever the scheduler does after), then fails
     Services.script(dir.resolve("run"),

@@ -32,7 +32,7 @@ class SuperviseStatusFileTest extends LiveTest {
     long after = Instant.now().getEpochSecond();
 
     byte[] b = s.statusBytes();
-    assertEquals(46, b.length);
+    assertEquals(76, b.length);
     long unix = big(b, 0, 8) - TAI_EPOCH;
     assertTrue(unix >= before && unix <= after, "TAI64 label " + unix + " not in [" + before + ", " + after + "]");
     long nanos = big(b, 8, 4);
@@ -43,7 +43,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals('u', b[17], "want up");
     assertEquals(0, b[18], "runit: no TERM sent");
     assertEquals(1, b[19], "runit: run");
-    assertEquals(1, b[20], "extension version");
+    assertEquals(2, b[20], "extension version");
     assertEquals(0, b[21], "flags: no child has exited yet");
     assertEquals(0, big(b, 22, 4), "no last wait status");
     assertEquals(1, big(b, 26, 4), "starts");
@@ -54,6 +54,12 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals(s.dir().lock().toRealPath(), Files.readSymbolicLink(fd), "bytes 42-45: the lock's fd");
     assertTrue(Files.readString(Path.of("/proc/" + s.pid() + "/fdinfo/" + lockFd)).contains(" FLOCK "),
         "the flock is held in that fd");
+    assertEquals(2, b[46], "stage: up");
+    assertEquals(0, b[47], "no stop in progress");
+    assertEquals(0, big(b, 48, 4), "no fast deaths");
+    long since = big(b, 52, 8) - TAI_EPOCH;
+    assertTrue(since >= before && since <= after, "up since " + since);
+    assertEquals(0, big(b, 64, 8), "no start owed");
     assertEquals(child + "\n", s.pidFile());
     assertFalse(Files.exists(s.dir().statusNew()), "status.new renamed away");
     assertFalse(Files.exists(s.dir().pidNew()), "pid.new renamed away");
@@ -61,20 +67,21 @@ class SuperviseStatusFileTest extends LiveTest {
     s.send("d");
     s.awaitStatus("the child to be reaped", st -> st.pid() == 0);
     byte[] d = s.statusBytes();
-    assertEquals(46, d.length);
+    assertEquals(76, d.length);
     assertTrue(big(d, 0, 8) >= big(b, 0, 8), "a pid change restamps the record");
     assertEquals(0, little(d, 12, 4));
     assertEquals(0, d[16]);
     assertEquals('d', d[17]);
     assertEquals(0, d[18]);
     assertEquals(0, d[19], "runit: down");
-    assertEquals(1, d[20]);
+    assertEquals(2, d[20]);
     assertEquals(1, d[21], "flags: a wait status is recorded");
     assertEquals(15, big(d, 22, 4), "killed by SIGTERM");
     assertEquals(1, big(d, 26, 4), "starts");
     assertEquals(0, big(d, 30, 8), "no child, no start time");
     assertEquals(s.pid(), big(d, 38, 4));
     assertEquals(lockFd, big(d, 42, 4));
+    assertEquals(0, d[46], "stage: down");
     s.awaitPidFile("");
     assertEquals(0L, Files.size(s.dir().pid()), "supervise/pid is empty while down");
   }
@@ -85,11 +92,12 @@ class SuperviseStatusFileTest extends LiveTest {
     Files.createFile(dir.down());
     SuperviseProcess s = supervise("svc");
     byte[] b = s.statusBytes();
-    assertEquals(46, b.length);
+    assertEquals(76, b.length);
     assertEquals(0, little(b, 12, 4));
     assertEquals('d', b[17]);
     assertEquals(0, b[19]);
-    assertEquals(1, b[20]);
+    assertEquals(2, b[20]);
+    assertEquals(0, b[46], "stage: down");
     assertEquals(0, b[21]);
     assertEquals(0, big(b, 26, 4), "no starts");
     assertEquals(0, big(b, 30, 8));

@@ -3,6 +3,7 @@ package dev.vigil.svscan;
 import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.Messages;
+import dev.vigil.common.ServiceDir;
 import dev.vigil.common.os.Descriptors;
 import dev.vigil.common.os.DirectoryEvent;
 import dev.vigil.common.os.FileStat;
@@ -57,7 +58,6 @@ final class Scanner {
   private static final int RESERVE = 64;
   /** daemontools looks for NAME/log only when NAME is this short. */
   private static final int LONGEST_LOGGED_NAME = 255;
-  private static final String LOG = "log";
 
   private final Host host;
   private final Os os;
@@ -174,16 +174,16 @@ final class Scanner {
       return false;
     }
     try {
-      os.stat(dir, name + "/" + LOG);
+      os.stat(dir, name + "/" + ServiceDir.LOG);
       return true;
     } catch (ErrnoException e) {
       if (e.errno == Errno.ENOENT.number) {
         return false;
       }
-      warn("unable to stat " + name + "/" + LOG + ": " + Errno.text(e));
+      warn("unable to stat " + name + "/" + ServiceDir.LOG + ": " + Errno.text(e));
       return null;
     } catch (IOException e) {
-      warn("unable to stat " + name + "/" + LOG + ": " + Errno.text(e));
+      warn("unable to stat " + name + "/" + ServiceDir.LOG + ": " + Errno.text(e));
       return null;
     }
   }
@@ -221,7 +221,7 @@ final class Scanner {
     if (p.logged && p.log == null) {
       SortedMap<Integer, Integer> fds = new TreeMap<>(stdio);
       fds.put(0, p.pipe[0]);
-      p.log = open(p.name + "/" + LOG, p.name + "/" + LOG, fds, () -> gone(p, false));
+      p.log = open(p.name + "/" + ServiceDir.LOG, p.name + "/" + ServiceDir.LOG, fds, () -> gone(p, false));
     }
     return p.main != null && (!p.logged || p.log != null);
   }

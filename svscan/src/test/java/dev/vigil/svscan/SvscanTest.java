@@ -225,6 +225,64 @@ class SvscanTest extends ServiceTest {
     assertTrue(Proc.runningUnder(scan.toRealPath()).isEmpty(), "nothing left running");
   }
 
+  /**
+   * A TERM in the middle of a mass start: the starts still waiting for their turn are taken
+   * back, not made and then stopped (198 of 200 were, before).
+   */
+  @Test
+  void termDuringAMassStartStartsNothingMore() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      names.add(String.format("s%03d", i));
+      sleeper(names.get(i));
+    }
+    SvscanProcess s = svscan();
+    Await.until("a first service to start", () -> startedCount(s, names) > 0);
+    int before = startedCount(s, names);
+    assertEquals(0, s.terminate());
+    int after = startedCount(s, names);
+    assertTrue(before < 100, "the TERM came early in the mass start: " + before + " started");
+    // the round under way when the TERM came, and the one in which it was read: 4 spawns each
+    assertTrue(after - before <= 2 * 4, "started after the TERM: " + (after - before));
+    assertTrue(Proc.runningUnder(scan.toRealPath()).isEmpty(), "nothing left running");
+  }
+
+  /** How many of the services have started a child, as their status files count. */
+  private static int startedCount(SvscanProcess s, List<String> names) {
+    int n = 0;
+    for (String name : names) {
+      Status st = s.status(name);
+      if (st != null && st.extension().map(x -> x.starts() > 0).orElse(false)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The lifecycle files work under svscan as under supervise: one Service class serves both. */
+  @Test
+  void finishBackoffAndTheStopScheduleHoldUnderSvscan() throws IOException {
+    Path crash = service(scan.resolve("crash"), "exit 3");
+    Services.script(crash.resolve("finish"), "echo \"$1 $2\" >> ../finished\n");
+    Files.writeString(crash.resolve("backoff-max"), "2000\n");
+    Path stubborn = service(scan.resolve("stubborn"), "trap '' TERM\nexec sleep 100000");
+    Files.writeString(stubborn.resolve("stop-schedule"), "TERM/1/KILL\n");
+    SvscanProcess s = svscan();
+    long child = s.awaitChild("stubborn");
+    // after its finish, crash waits out its backoff down (during finish no start is owed yet)
+    Status backedOff = Await.value("two quick deaths of crash", () -> s.status("crash"), st -> st != null
+        && st.extension().flatMap(x -> x.progress())
+            .map(p -> p.fastDeaths() >= 2 && p.stage() == dev.vigil.common.Stage.DOWN).orElse(false));
+    assertTrue(backedOff.extension().get().progress().get().nextStart().isPresent(), "a next start is due");
+    assertEquals("3 0", TextFiles.lines(scan.resolve("finished")).get(0), "finish ran with runit's arguments");
+
+    long sent = System.nanoTime();
+    assertEquals(0, s.terminate());
+    long ms = (System.nanoTime() - sent) / 1_000_000;
+    assertTrue(ms >= 900 && ms < 1800, "TERM, 1 s, KILL (the schedule, not the 2 s default): " + ms + " ms");
+    assertFalse(Processes.alive(child));
+  }
+
   @Test
   void aLogThatIsAFileIsWarnedAboutAndRetried() throws IOException {
     Path c = sleeper("c");

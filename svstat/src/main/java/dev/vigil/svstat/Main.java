@@ -5,14 +5,16 @@ import dev.vigil.common.Errno;
 import dev.vigil.common.Exit;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.common.ServiceIOException;
-import dev.vigil.common.Status;
 import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * {@code svstat dir ...}: one line per directory on stdout, {@code DIR: } followed by the status
- * or by what went wrong, worded as daemontools svstat words it. Every argument is a directory;
- * the exit code is always 0.
+ * {@code svstat [-l] [-j] [-o FIELD,...] dir ...}: one line per directory on stdout, {@code DIR: }
+ * followed by the status or by what went wrong, worded as daemontools svstat words it; with
+ * {@code -l} a second line with the rest of vigil's record, in words; with {@code -o} the chosen
+ * fields; with {@code -j} one JSON object. Only those exact leading arguments are options:
+ * anything else is a directory, as every argument is to daemontools' svstat. The exit code is
+ * 0, or 100 for an unknown field.
  */
 public final class Main {
   static final String PROGRAM = "svstat";
@@ -31,43 +33,100 @@ public final class Main {
     }
   }
 
+  /** How each directory is printed. */
+  private enum Form { LINE, LONG, FIELDS, JSON }
+
   private static int svstat(String[] args, PrintStream out) {
+    Form form = Form.LINE;
+    String[] fields = null;
+    int i = 0;
+    for (; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-l")) {
+        form = Form.LONG;
+      } else if (a.equals("-j")) {
+        form = Form.JSON;
+      } else if (a.equals("-o") && i + 1 < args.length) {
+        form = Form.FIELDS;
+        fields = fields(args[++i]);
+      } else {
+        break;
+      }
+    }
     StringBuilder lines = new StringBuilder();
     long now = System.currentTimeMillis() / 1000;
-    for (String name : args) {
-      lines.append(name).append(": ").append(describe(ServiceDir.of(name), now)).append('\n');
+    for (; i < args.length; i++) {
+      String name = args[i];
+      Report r = null;
+      String problem = null;
+      try {
+        r = report(ServiceDir.of(name), now);
+      } catch (Unreportable e) {
+        problem = e.getMessage();
+      }
+      if (form == Form.JSON) {
+        lines.append(r == null ? Report.jsonError(name, problem) : r.json(name));
+      } else if (form == Form.FIELDS && r != null) {
+        for (int f = 0; f < fields.length; f++) {
+          String v = r.value(fields[f]);
+          lines.append(f == 0 ? "" : " ").append(v == null ? "-" : v);
+        }
+      } else {
+        lines.append(name).append(": ").append(r == null ? problem : r.line());
+        if (form == Form.LONG && r != null) {
+          lines.append('\n').append("  ").append(r.words());
+        }
+      }
+      lines.append('\n');
     }
     out.print(lines);
     out.flush();
     return Exit.OK;
   }
 
-  private static String describe(ServiceDir dir, long now) {
+  /** -o's list, each field checked: an unknown one is a usage error. */
+  private static String[] fields(String list) {
+    String[] names = list.split(",", -1);
+    for (String n : names) {
+      if (!Report.isField(n)) {
+        throw Die.fatal(Exit.USAGE, "unknown field: " + n + " (fields: " + String.join(",", Report.FIELDS) + ")");
+      }
+    }
+    return names;
+  }
+
+  /** What went wrong with one directory, in daemontools' words: printed on its line. */
+  private static final class Unreportable extends Exception {
+    Unreportable(String problem) {
+      super(problem, null, false, false);
+    }
+  }
+
+  /** The service's report, or why there is none. */
+  private static Report report(ServiceDir dir, long now) throws Unreportable {
     try {
       dir.enter();
     } catch (IOException e) {
-      return "unable to chdir: " + Errno.text(e);
+      throw new Unreportable("unable to chdir: " + Errno.text(e));
     }
     boolean normallyUp;
     try {
       normallyUp = dir.isNormallyUp();
     } catch (IOException e) {
-      return "unable to stat down: " + Errno.text(e);
+      throw new Unreportable("unable to stat down: " + Errno.text(e));
     }
     try {
       if (!dir.isSupervised()) {
-        return "supervise not running";
+        throw new Unreportable("supervise not running");
       }
     } catch (ServiceIOException e) {
-      return "unable to open supervise/ok: " + e.reason;
+      throw new Unreportable("unable to open supervise/ok: " + e.reason);
     }
-    Status status;
     try {
-      status = dir.readStatus();
+      return new Report(dir.readStatus(), normallyUp, now);
     } catch (ServiceIOException e) {
       String verb = e.step == ServiceIOException.Step.OPEN ? "open" : "read";
-      return "unable to " + verb + " supervise/status: " + e.reason;
+      throw new Unreportable("unable to " + verb + " supervise/status: " + e.reason);
     }
-    return StatusLine.format(status, now, normallyUp);
   }
 }

@@ -56,6 +56,12 @@ public interface Os {
    */
   int openControl(int at, String path) throws IOException;
 
+  /**
+   * The contents of a small file, at most {@code limit} bytes of it (a service directory's
+   * settings: a number, a signal name, a schedule). ENOENT if there is none.
+   */
+  byte[] readFile(int at, String path, int limit) throws IOException;
+
   /** Creates or truncates {@code path} for writing, with {@code mode} (masked by the umask). */
   int create(int at, String path, int mode) throws IOException;
 

@@ -1,0 +1,89 @@
+package dev.vigil.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.common.ServiceDir;
+import dev.vigil.common.Status;
+import dev.vigil.fixtures.Await;
+import dev.vigil.fixtures.Captured;
+import dev.vigil.fixtures.Processes;
+import dev.vigil.fixtures.ServiceTest;
+import dev.vigil.fixtures.Services;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * svstat -o, -l and -j through their launchers against our real supervise, as the issue asks:
+ * a service that runs, then one in a crash loop whose record shows the exit code, the starts,
+ * the quick deaths and the next start.
+ */
+class SvstatOnSuperviseTest extends ServiceTest {
+  private static final Path BIN = Path.of(System.getProperty("vigil.home")).resolve("bin");
+
+  private Captured svstat(String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(BIN.resolve("svstat").toString()));
+    command.addAll(List.of(args));
+    Captured c = Processes.run(root, command);
+    assertEquals(0, c.exit(), c.toString());
+    assertEquals("", c.err());
+    return c;
+  }
+
+  private Process supervise(String name) throws IOException {
+    Path log = root.resolve(name + ".log");
+    return processes.start(root, log, log, List.of(BIN.resolve("supervise").toString(), name));
+  }
+
+  private static Status status(ServiceDir dir) {
+    try {
+      return dir.readStatus();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void aRunningService() throws IOException {
+    ServiceDir dir = services.sleeper("app");
+    Process supervise = supervise("app");
+    Status up = Await.value("app to come up", () -> status(dir), s -> s != null && s.isUp());
+    long pid = up.pid();
+    assertEquals("true true true false " + pid + " " + pid + " -1 NA up 1 0 -1 0 " + supervise.pid() + "\n",
+        svstat("-o", "up,wantedup,normallyup,paused,pid,pgid,exitcode,signal,stage,starts,fastdeaths,nextstart,"
+            + "stopsignals,supervisor", "app").out());
+    String json = svstat("-j", "app").out();
+    assertTrue(json.startsWith("{\"dir\":\"app\",\"up\":true,\"wantedup\":true,\"normallyup\":true,\"paused\":false,"
+        + "\"pid\":" + pid + ",\"pgid\":" + pid + ",\"exitcode\":-1,\"signal\":\"NA\",\"signum\":-1,\"updownsince\":\"@"),
+        json);
+    assertTrue(json.endsWith(",\"stage\":\"up\",\"starts\":1,\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,"
+        + "\"supervisor\":" + supervise.pid() + "}\n"), json);
+    String[] lines = svstat("-l", "app").out().split("\n");
+    assertEquals(2, lines.length);
+    assertTrue(lines[0].startsWith("app: up (pid " + pid + ") "), lines[0]);
+    assertTrue(lines[1].matches("  up for \\d+ seconds, 1 start, supervisor pid " + supervise.pid()), lines[1]);
+  }
+
+  @Test
+  void aCrashLoop() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("crash"));
+    Services.script(dir.resolve("run"), "echo $$ >> " + services.pidLog() + "\nexit 3\n");
+    Files.writeString(dir.resolve("backoff-max"), "4000\n");
+    supervise("crash");
+    // the third death in a row: the next start is 4 s away, so the record holds still to be read
+    String fields = Await.value("three quick deaths", () -> {
+      try {
+        return svstat("-o", "up,exitcode,signal,stage,starts,fastdeaths", "crash").out();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, out -> out.endsWith(" 3\n"));
+    assertEquals("false 3 NA down 3 3\n", fields);
+    String[] lines = svstat("-l", "crash").out().split("\n");
+    assertTrue(lines[1].matches("  down for \\d+ seconds, 3 starts, last exit: code 3, 3 quick deaths in a row,"
+        + " next start in [0-4] seconds, supervisor pid \\d+"), lines[1]);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.vigil.supervise;
+
+import java.util.Optional;
+
+/**
+ * What the files of a service directory say about running it (doc/service-dir.md), beyond
+ * daemontools' run and down. Read when the service is taken in charge and again after each
+ * start of ./run, so an edit takes effect from the next start.
+ *
+ * @param finish there is a {@code finish} to run after ./run exits (runit)
+ * @param finishTimeoutNanos {@code timeout-finish}: how long finish may run before SIGKILL, 0: for
+ *     ever (s6)
+ * @param stop how {@code svc -d} takes the child down: from {@code stop-schedule}, or s6's
+ *     {@code down-signal} and {@code timeout-kill}; empty: as daemontools, TERM and CONT to the
+ *     child alone, and wait
+ * @param backoffMaxNanos {@code backoff-max}: the longest wait between starts of a crashing service
+ * @param backoffResetNanos {@code backoff-reset}: uptime after which a death is no crash
+ */
+public record Config(boolean finish, long finishTimeoutNanos, Optional<StopPlan> stop, long backoffMaxNanos,
+    long backoffResetNanos) {
+  static final long MILLI = 1_000_000L;
+  /** The defaults: no finish, 5 s for a finish, daemontools' stop, backoff up to 60 s, reset after 10 s up. */
+  public static final Config DEFAULT = new Config(false, 5000 * MILLI, Optional.empty(), 60_000 * MILLI, 10_000 * MILLI);
+}

@@ -1,0 +1,234 @@
+package dev.vigil.svstat;
+
+import dev.vigil.common.Extension;
+import dev.vigil.common.ProcStat;
+import dev.vigil.common.Stage;
+import dev.vigil.common.Status;
+import dev.vigil.common.Tai64n;
+import dev.vigil.common.Want;
+import dev.vigil.common.os.Signal;
+
+/**
+ * The one status of one service in svstat's other forms: a line of words ({@code -l}), chosen
+ * fields ({@code -o}, s6-svstat's names where s6 has them) and JSON ({@code -j}). What the
+ * supervisor's record does not hold (daemontools' and runit's have no exit status, no stage)
+ * is left out of JSON and printed {@code -} as a field, never made up.
+ */
+final class Report {
+  /** The fields -o takes, in the order -o lists them in its usage. */
+  static final String[] FIELDS = {
+    "up", "wantedup", "normallyup", "paused", "pid", "pgid", "exitcode", "signal", "signum",
+    "updownsince", "updownfor", "stage", "starts", "fastdeaths", "nextstart", "stopsignals", "supervisor",
+  };
+
+  private final Status s;
+  private final boolean normallyUp;
+  private final long nowUnix;
+  private final Extension x;
+  private final Extension.Progress p;
+
+  Report(Status s, boolean normallyUp, long nowUnix) {
+    this.s = s;
+    this.normallyUp = normallyUp;
+    this.nowUnix = nowUnix;
+    this.x = s.extension().orElse(null);
+    this.p = x == null ? null : x.progress().orElse(null);
+  }
+
+  static boolean isField(String name) {
+    for (String f : FIELDS) {
+      if (f.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A field's value as {@code -o} prints it, s6-svstat's way where s6 has the field ({@code
+   * true}/{@code false}, -1 for no pid or no exit code, {@code NA} for no signal), or null when
+   * this supervisor's record cannot tell.
+   */
+  String value(String field) {
+    switch (field) {
+      case "up":
+        return Boolean.toString(s.isUp());
+      case "wantedup":
+        return Boolean.toString(s.want() == Want.UP);
+      case "normallyup":
+        return Boolean.toString(normallyUp);
+      case "paused":
+        return Boolean.toString(s.isUp() && s.paused());
+      case "pid":
+        return s.isUp() ? Long.toString(s.pid()) : "-1";
+      case "pgid":
+        return pgid();
+      case "exitcode":
+        return x == null ? null : exitCode();
+      case "signal":
+        return x == null ? null : signalName();
+      case "signum":
+        return x == null ? null : signalNumber();
+      case "updownsince":
+        return label(s.stamp());
+      case "updownfor":
+        return Long.toString(secondsSince(s.stamp()));
+      case "stage":
+        return p == null ? null : p.stage().word();
+      case "starts":
+        return x == null ? null : Long.toString(x.starts());
+      case "fastdeaths":
+        return p == null ? null : Integer.toString(p.fastDeaths());
+      case "nextstart":
+        return p == null ? null : p.nextStart().isPresent() ? Long.toString(secondsUntil(p.nextStart().get())) : "-1";
+      case "stopsignals":
+        return p == null ? null : Integer.toString(p.stopSignals());
+      case "supervisor":
+        return x == null ? null : Long.toString(x.supervisorPid());
+      default:
+        throw new IllegalArgumentException(field);
+    }
+  }
+
+  /** The child leads its group under vigil; under another supervisor, as /proc says. */
+  private String pgid() {
+    if (!s.isUp()) {
+      return "-1";
+    }
+    if (x != null) {
+      return Long.toString(s.pid());
+    }
+    java.util.OptionalLong group = ProcStat.field(s.pid(), ProcStat.PROCESS_GROUP);
+    return group.isPresent() ? Long.toString(group.getAsLong()) : null;
+  }
+
+  private String exitCode() {
+    if (x.lastExit().isEmpty()) {
+      return "-1";
+    }
+    int w = x.lastExit().getAsInt();
+    return (w & 0x7f) == 0 ? Integer.toString(w >> 8 & 0xff) : "-1";
+  }
+
+  private String signalNumber() {
+    if (x.lastExit().isEmpty() || (x.lastExit().getAsInt() & 0x7f) == 0) {
+      return "-1";
+    }
+    return Integer.toString(x.lastExit().getAsInt() & 0x7f);
+  }
+
+  private String signalName() {
+    String n = signalNumber();
+    if (n.equals("-1")) {
+      return "NA";
+    }
+    Signal sig = Signal.named(n);
+    return sig == null ? "SIG" + n : "SIG" + sig.name();
+  }
+
+  /** The TAI64N external form, as s6 prints updownsince: {@code @} and 24 hex digits. */
+  private static String label(Tai64n t) {
+    StringBuilder b = new StringBuilder("@");
+    pad(b, Long.toHexString(t.label()), 16);
+    pad(b, Integer.toHexString(t.nanos()), 8);
+    return b.toString();
+  }
+
+  private static void pad(StringBuilder b, String hex, int width) {
+    for (int i = hex.length(); i < width; i++) {
+      b.append('0');
+    }
+    b.append(hex);
+  }
+
+  private long secondsSince(Tai64n t) {
+    long ago = nowUnix - t.unixSeconds();
+    return ago < 0 ? 0 : ago;
+  }
+
+  private long secondsUntil(Tai64n t) {
+    long ahead = t.unixSeconds() - nowUnix;
+    return ahead < 0 ? 0 : ahead;
+  }
+
+  /** daemontools' line. */
+  String line() {
+    return StatusLine.format(s, nowUnix, normallyUp);
+  }
+
+  /** svstat -l's second line: what the record holds beyond daemontools' line, in words. */
+  String words() {
+    StringBuilder b = new StringBuilder();
+    if (p != null) {
+      b.append(p.stage().word()).append(" for ").append(secondsSince(p.since())).append(" seconds");
+      if (p.stage() == Stage.STOPPING) {
+        b.append(", ").append(p.stopSignals()).append(p.stopSignals() == 1 ? " stop signal sent" : " stop signals sent");
+      }
+    } else {
+      b.append(s.isUp() ? "up" : "down").append(" for ").append(secondsSince(s.stamp())).append(" seconds");
+    }
+    if (x != null) {
+      b.append(", ").append(x.starts()).append(x.starts() == 1 ? " start" : " starts");
+      if (x.lastExit().isPresent()) {
+        String code = exitCode();
+        b.append(", last exit: ").append(code.equals("-1") ? "killed by " + signalName() : "code " + code);
+      }
+    }
+    if (p != null) {
+      if (p.fastDeaths() > 0) {
+        b.append(", ").append(p.fastDeaths()).append(" quick deaths in a row");
+      }
+      if (p.nextStart().isPresent()) {
+        b.append(", next start in ").append(secondsUntil(p.nextStart().get())).append(" seconds");
+      }
+    }
+    if (x != null) {
+      b.append(", supervisor pid ").append(x.supervisorPid());
+    }
+    return b.toString();
+  }
+
+  /** svstat -j: one JSON object with every field this record holds. */
+  String json(String dir) {
+    StringBuilder b = new StringBuilder("{\"dir\":");
+    quote(b, dir);
+    for (String f : FIELDS) {
+      String v = value(f);
+      if (v == null) {
+        continue;
+      }
+      b.append(",\"").append(f).append("\":");
+      if (f.equals("updownsince") || f.equals("stage") || f.equals("signal")) {
+        quote(b, v);
+      } else {
+        b.append(v);
+      }
+    }
+    return b.append('}').toString();
+  }
+
+  /** An error as -j prints it. */
+  static String jsonError(String dir, String error) {
+    StringBuilder b = new StringBuilder("{\"dir\":");
+    quote(b, dir);
+    b.append(",\"error\":");
+    quote(b, error);
+    return b.append('}').toString();
+  }
+
+  private static void quote(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        String hex = Integer.toHexString(c);
+        b.append("\\u00").append(hex.length() == 1 ? "0" : "").append(hex);
+      } else {
+        b.append(c);
+      }
+    }
+    b.append('"');
+  }
+}

@@ -1,0 +1,139 @@
+package dev.vigil.svstat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vigil.common.Extension;
+import dev.vigil.common.Phase;
+import dev.vigil.common.ServiceDir;
+import dev.vigil.common.Stage;
+import dev.vigil.common.Status;
+import dev.vigil.common.StatusCodec;
+import dev.vigil.common.Tai64n;
+import dev.vigil.common.Want;
+import dev.vigil.fixtures.Captured;
+import dev.vigil.fixtures.PeerSupervisor;
+import dev.vigil.fixtures.ServiceTest;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * svstat -l, -o and -j, on hand-made records behind a fake supervisor (vigil's 76 bytes,
+ * daemontools' 18, runit's 20) and on real daemontools and runit supervisors: what a record does
+ * not hold is left out, never made up.
+ */
+class SvstatFormsTest extends ServiceTest {
+  /** A start in the past and a next start in the future, whole seconds apart from now. */
+  private static final long NOW = System.currentTimeMillis() / 1000;
+  private static final Tai64n STARTED = Tai64n.ofUnix(NOW - 100, 0);
+  private static final Tai64n NEXT = Tai64n.ofUnix(NOW + 1000, 0);
+
+  private static Captured svstat(String... args) {
+    return Captured.of(Main::run, args);
+  }
+
+  /**
+   * Runs svstat within one wall-clock second and checks its output against {@code expected},
+   * given the seconds since {@link #STARTED} and until {@link #NEXT}; a run that straddles a
+   * second boundary is repeated, so the arithmetic is checked exactly and never wobbles.
+   */
+  private static void assertOutput(java.util.function.BiFunction<Long, Long, String> expected, String... args) {
+    for (;;) {
+      long before = System.currentTimeMillis() / 1000;
+      Captured c = svstat(args);
+      if (System.currentTimeMillis() / 1000 == before) {
+        assertEquals(new Captured(0, expected.apply(before - STARTED.unixSeconds(), NEXT.unixSeconds() - before), ""), c);
+        return;
+      }
+    }
+  }
+
+  private ServiceDir withStatus(String name, byte[] record) throws Exception {
+    ServiceDir dir = BrokenServices.supervised(services, processes, name);
+    Files.write(dir.status(), record);
+    return dir;
+  }
+
+  /** A vigil record: down after three quick deaths (the last exit code 1), the next start due. */
+  private static byte[] vigilDown() {
+    Extension.Progress p = new Extension.Progress(Stage.DOWN, 0, 3, STARTED, Optional.of(NEXT));
+    return StatusCodec.encode(new Status(STARTED, 0, false, Want.UP, false, Phase.DOWN,
+        Optional.of(new Extension(4321, 3, OptionalInt.of(0x100), 0, 5, Optional.of(p)))));
+  }
+
+  private static byte[] vigilUp(int lastExit) {
+    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STARTED, Optional.empty());
+    return StatusCodec.encode(new Status(STARTED, 1234, false, Want.UP, false, Phase.RUN,
+        Optional.of(new Extension(4321, 2, OptionalInt.of(lastExit), 777, 5, Optional.of(p)))));
+  }
+
+  @Test
+  void fieldsOfAVigilRecord() throws Exception {
+    String svc = withStatus("svc", vigilDown()).name();
+    assertOutput((ago, ahead) -> "false true true false -1 -1 1 NA -1 down 3 3 " + ahead + " 0 4321\n",
+        "-o", "up,wantedup,normallyup,paused,pid,pgid,exitcode,signal,signum,stage,starts,fastdeaths,"
+            + "nextstart,stopsignals,supervisor", svc);
+    assertOutput((ago, ahead) -> ago + "\n", "-o", "updownfor", svc);
+    String killed = withStatus("killed", vigilUp(9)).name();
+    assertEquals(new Captured(0, "true 1234 1234 -1 SIGKILL 9\n", ""),
+        svstat("-o", "up,pid,pgid,exitcode,signal,signum", killed));
+  }
+
+  @Test
+  void theLongFormAddsALineOfWords() throws Exception {
+    String svc = withStatus("svc", vigilDown()).name();
+    assertOutput((ago, ahead) -> svc + ": down " + ago + " seconds, normally up, want up\n"
+        + "  down for " + ago + " seconds, 3 starts, last exit: code 1, 3 quick deaths in a row,"
+        + " next start in " + ahead + " seconds, supervisor pid 4321\n", "-l", svc);
+  }
+
+  @Test
+  void jsonHoldsWhatTheRecordHolds() throws Exception {
+    String svc = withStatus("svc", vigilDown()).name();
+    String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
+    assertOutput((ago, ahead) -> "{\"dir\":\"" + svc + "\",\"up\":false,\"wantedup\":true,\"normallyup\":true,"
+        + "\"paused\":false,\"pid\":-1,\"pgid\":-1,\"exitcode\":1,\"signal\":\"NA\",\"signum\":-1,"
+        + "\"updownsince\":\"" + since + "\",\"updownfor\":" + ago + ",\"stage\":\"down\",\"starts\":3,\"fastdeaths\":3,"
+        + "\"nextstart\":" + ahead + ",\"stopsignals\":0,\"supervisor\":4321}\n", "-j", svc);
+    assertEquals(new Captured(0, "{\"dir\":\"missing\",\"error\":\"unable to chdir: file does not exist\"}\n", ""),
+        svstat("-j", "missing"));
+  }
+
+  @Test
+  void daemontoolsAndRunitRecordsLeaveVigilsFieldsOut() throws Exception {
+    Status up = Status.daemontools(STARTED, 1234, false, Want.UP);
+    String dt = withStatus("dt", Arrays.copyOf(StatusCodec.encode(up), StatusCodec.DAEMONTOOLS_SIZE)).name();
+    String rs = withStatus("rs", Arrays.copyOf(StatusCodec.encode(up), StatusCodec.RUNIT_SIZE)).name();
+    assertEquals(new Captured(0, "true 1234 - - - - -\ntrue 1234 - - - - -\n", ""),
+        svstat("-o", "up,pid,exitcode,signal,stage,starts,supervisor", dt, rs));
+    String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
+    assertOutput((ago, ahead) -> "{\"dir\":\"" + dt + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
+        + "\"paused\":false,\"pid\":1234,\"updownsince\":\"" + since + "\",\"updownfor\":" + ago + "}\n", "-j", dt);
+    assertOutput((ago, ahead) -> dt + ": up (pid 1234) " + ago + " seconds\n  up for " + ago + " seconds\n", "-l", dt);
+  }
+
+  @Test
+  void anUnknownFieldIsAUsageErrorAndOtherDashedArgumentsAreDirectories() throws Exception {
+    assertEquals(100, svstat("-o", "up,bogus", "svc").exit());
+    assertEquals(new Captured(0, "-x: unable to chdir: file does not exist\n", ""), svstat("-x"));
+    assertEquals(new Captured(0, "--: unable to chdir: file does not exist\n", ""), svstat("--"), "no end of options");
+    assertEquals(new Captured(0, "-o: unable to chdir: file does not exist\n", ""), svstat("-o"), "-o without fields");
+  }
+
+  @ParameterizedTest
+  @EnumSource(PeerSupervisor.Kind.class)
+  void againstTheCSupervisors(PeerSupervisor.Kind kind) throws Exception {
+    ServiceDir dir = services.sleeper("service");
+    PeerSupervisor peer = PeerSupervisor.start(kind, dir, services, processes);
+    long pid = PeerSupervisor.childPid(peer.await("up (pid P) S seconds"));
+    Captured c = svstat("-o", "up,pid,exitcode,stage,starts", dir.name());
+    assertEquals(new Captured(0, "true " + pid + " - - -\n", ""), c);
+    String json = svstat("-j", dir.name()).out();
+    assertEquals(false, json.contains("\"stage\"") || json.contains("\"exitcode\"") || json.contains("\"starts\""),
+        json);
+  }
+}
