@@ -84,7 +84,11 @@ public sealed interface Effect {
     }
   }
 
-  /** Replace {@code supervise/pid}: the pid and a newline, or empty for 0. */
+  /**
+   * Replace {@code supervise/pid}: the pid and a newline, or empty for 0. It always comes before
+   * the status it goes with (runit's order), so a client that has read a status finds the
+   * matching pid file.
+   */
   record WritePid(long pid) implements Effect {
     @Override
     public void accept(Handler handler) {

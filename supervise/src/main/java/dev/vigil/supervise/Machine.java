@@ -86,7 +86,7 @@ public final class Machine {
     if (normallyUp) {
       return new Step(s.with(Lifecycle.Starting.RUN, wall), List.of(Effect.Spawn.RUN));
     }
-    return new Step(s, List.of(new Effect.WriteStatus(status(s, now, wall)), new Effect.WritePid(0)));
+    return new Step(s, List.of(new Effect.WritePid(0), new Effect.WriteStatus(status(s, now, wall))));
   }
 
   public Step on(State s, Event event, long now, Tai64n wall) {
@@ -275,8 +275,8 @@ public final class Machine {
         long timeout = s.config().finishTimeoutNanos();
         State next = s.with(new Lifecycle.Finishing(child,
             timeout == 0 ? OptionalLong.empty() : OptionalLong.of(now + timeout)), wall);
-        announce(next);
         effects.add(new Effect.WritePid(pid));
+        announce(next);
         return step(next);
       }
       State next = s.with(s.counters().started(now)).stamped(wall)
@@ -292,8 +292,8 @@ public final class Machine {
           terminate(pid, Effect.Kill::new);
         }
       }
-      effects.add(0, new Effect.WriteStatus(status(next, now, wall)));
-      effects.add(1, new Effect.WritePid(pid));
+      effects.add(0, new Effect.WritePid(pid));
+      effects.add(1, new Effect.WriteStatus(status(next, now, wall)));
       return step(next);
     }
 
@@ -490,8 +490,8 @@ public final class Machine {
 
     /** No child (any more): the status and an empty pid file say so; and go if asked to. */
     private Step downWithoutChild(State next) {
-      announce(next);
       effects.add(new Effect.WritePid(0));
+      announce(next);
       if (next.leave() != Leave.STAY) {
         effects.add(new Effect.Exit());
       }

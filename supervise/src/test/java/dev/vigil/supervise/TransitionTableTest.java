@@ -1,6 +1,7 @@
 package dev.vigil.supervise;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.Command;
 import dev.vigil.common.Errno;
@@ -155,6 +156,40 @@ class TransitionTableTest {
     }
     assertEquals(Files.readString(GOLDEN, StandardCharsets.UTF_8), rendered,
         "the machine's behaviour changed; review, then regenerate " + GOLDEN);
+  }
+
+  /**
+   * A client that has read a status must find the pid file that goes with it (runit's order): in
+   * every step, and in the first, no status is written before the step's pid file.
+   */
+  @Test
+  void thePidFileIsAlwaysWrittenBeforeTheStatusItGoesWith() {
+    List<Machine.Step> steps = new ArrayList<>(List.of(
+        machine.begin(false, Config.DEFAULT, T0, wall(T0)), machine.begin(true, Config.DEFAULT, T0, wall(T0))));
+    for (Row r : states().values()) {
+      for (Map.Entry<String, Event> e : events()) {
+        steps.add(machine.on(r.state(), e.getValue(), r.now(), wall(r.now())));
+      }
+    }
+    int checked = 0;
+    for (Machine.Step step : steps) {
+      List<Effect> effects = step.effects();
+      int pid = -1;
+      int status = -1;
+      for (int i = 0; i < effects.size(); i++) {
+        if (effects.get(i) instanceof Effect.WritePid && pid < 0) {
+          pid = i;
+        }
+        if (effects.get(i) instanceof Effect.WriteStatus && status < 0) {
+          status = i;
+        }
+      }
+      if (pid >= 0) {
+        checked++;
+        assertTrue(status > pid, "pid file after the status in " + effects);
+      }
+    }
+    assertTrue(checked >= 15, "only " + checked + " steps wrote a pid file");
   }
 
   private static String time(long t) {
