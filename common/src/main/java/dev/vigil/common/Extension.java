@@ -18,14 +18,21 @@ import java.util.OptionalInt;
  *     {@code /proc/SUPERVISORPID/fdinfo/LOCKFD} then shows that lock, which lets a client confirm
  *     the supervisor runs without reading {@code /proc/locks} (see {@link Liveness})
  * @param progress the lifecycle fields of layout version 2; empty in a version 1 record
+ * @param readiness the readiness fields of layout version 3; empty in an older record
  */
 public record Extension(
     long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd,
-    Optional<Progress> progress) {
+    Optional<Progress> progress, Optional<Readiness> readiness) {
 
   /** A version 1 record. */
   public Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd) {
-    this(supervisorPid, starts, lastExit, childStartTicks, lockFd, Optional.empty());
+    this(supervisorPid, starts, lastExit, childStartTicks, lockFd, Optional.empty(), Optional.empty());
+  }
+
+  /** A version 2 record. */
+  public Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd,
+      Optional<Progress> progress) {
+    this(supervisorPid, starts, lastExit, childStartTicks, lockFd, progress, Optional.empty());
   }
 
   /**
@@ -39,4 +46,16 @@ public record Extension(
    * @param nextStart when the next start is due, if one is owed (the throttle or the backoff)
    */
   public record Progress(Stage stage, int stopSignals, int fastDeaths, Tai64n since, Optional<Tai64n> nextStart) {}
+
+  /**
+   * Layout version 3: whether ./run is ready (doc/service-dir.md: notification-fd,
+   * notify-socket, check, or up).
+   *
+   * @param since when it became ready; empty while it is not (or there is no ./run)
+   * @param stopping it said {@code STOPPING=1} (systemd's protocol)
+   * @param text the last {@code STATUS=} it sent, empty if none (at most 200 bytes of UTF-8)
+   */
+  public record Readiness(Optional<Tai64n> since, boolean stopping, String text) {
+    public static final Readiness NONE = new Readiness(Optional.empty(), false, "");
+  }
 }

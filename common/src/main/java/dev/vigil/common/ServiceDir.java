@@ -188,7 +188,7 @@ public final class ServiceDir {
       throw new ServiceIOException(ServiceIOException.Step.OPEN, Diagnosis.explain(e, file));
     }
     try (in) {
-      byte[] b = new byte[StatusCodec.SIZE];
+      byte[] b = new byte[StatusCodec.MAX_SIZE];
       return StatusCodec.decode(b, in.readNBytes(b, 0, b.length));
     } catch (IOException e) {
       // a read error is no property of the path: its errno is lost with the JDK's words

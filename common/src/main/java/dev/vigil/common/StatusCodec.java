@@ -27,6 +27,10 @@ import java.util.OptionalInt;
  * 48  4  consecutive fast deaths (the backoff's count), big-endian
  * 52 12  TAI64N label of when the stage began
  * 64 12  TAI64N label of when the next start is due, all zero when none is owed
+ * 76  1  readiness flags: bit 0 ready, bit 1 the service said STOPPING=1   (version 3)
+ * 77 12  TAI64N label of when the child became ready, all zero while it is not
+ * 89  1  length of the status text that follows (the service's last STATUS=), 0-200
+ * 90  n  the status text, UTF-8
  * </pre>
  *
  * Later layout versions only append, so a reader takes every field it knows from any version at
@@ -37,13 +41,19 @@ public final class StatusCodec {
   public static final int DAEMONTOOLS_SIZE = 18;
   /** What runit writes. */
   public static final int RUNIT_SIZE = 20;
-  /** What vigil writes, and the most a reader needs to read. */
-  public static final int SIZE = 76;
+  /** What vigil writes without a status text. */
+  public static final int SIZE = 90;
+  /** The longest status text kept, in bytes. */
+  public static final int TEXT_MAX = 200;
+  /** The most a reader needs to read: a record with the longest status text. */
+  public static final int MAX_SIZE = SIZE + TEXT_MAX;
   /** A version 1 record: what vigil wrote before stages. */
   public static final int V1_SIZE = 46;
+  /** A version 2 record: what vigil wrote before readiness. */
+  public static final int V2_SIZE = 76;
 
   /** The extension layout this codec writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   private static final int LABEL = 0;
   private static final int NANOS = 8;
@@ -64,13 +74,19 @@ public final class StatusCodec {
   private static final int FAST_DEATHS = 48;
   private static final int SINCE = 52;
   private static final int NEXT_START = 64;
+  private static final int READINESS = 76;
+  private static final int READY_SINCE = 77;
+  private static final int TEXT_LENGTH = 89;
+  private static final int TEXT = 90;
 
   private static final int HAS_LAST_EXIT = 1;
+  private static final int READY = 1;
+  private static final int STOPPING = 2;
 
   private StatusCodec() {}
 
   public static byte[] encode(Status s) {
-    byte[] b = new byte[SIZE];
+    byte[] b = new byte[MAX_SIZE];
     putBig(b, LABEL, 8, s.stamp().label());
     putBig(b, NANOS, 4, s.stamp().nanos());
     for (int i = 0; i < 4; i++) {
@@ -95,6 +111,9 @@ public final class StatusCodec {
       b[EXT_VERSION] = 1;
       return java.util.Arrays.copyOf(b, V1_SIZE);
     }
+    if (x.readiness().isEmpty()) {
+      b[EXT_VERSION] = 2;
+    }
     Extension.Progress p = x.progress().get();
     b[STAGE] = (byte) p.stage().ordinal();
     b[STOP_SIGNALS] = (byte) Math.min(255, p.stopSignals());
@@ -103,7 +122,31 @@ public final class StatusCodec {
     if (p.nextStart().isPresent()) {
       putLabel(b, NEXT_START, p.nextStart().get());
     }
-    return b;
+    if (x.readiness().isEmpty()) {
+      return java.util.Arrays.copyOf(b, V2_SIZE);
+    }
+    Extension.Readiness r = x.readiness().get();
+    b[READINESS] = (byte) ((r.since().isPresent() ? READY : 0) | (r.stopping() ? STOPPING : 0));
+    if (r.since().isPresent()) {
+      putLabel(b, READY_SINCE, r.since().get());
+    }
+    byte[] text = truncatedText(r.text());
+    b[TEXT_LENGTH] = (byte) text.length;
+    System.arraycopy(text, 0, b, TEXT, text.length);
+    return java.util.Arrays.copyOf(b, TEXT + text.length);
+  }
+
+  /** The text in UTF-8, cut to {@link #TEXT_MAX} bytes at a character's boundary. */
+  private static byte[] truncatedText(String text) {
+    byte[] all = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (all.length <= TEXT_MAX) {
+      return all;
+    }
+    int end = TEXT_MAX;
+    while (end > 0 && (all[end] & 0xc0) == 0x80) {
+      end--; // all[end] continues a character: cut before that character
+    }
+    return java.util.Arrays.copyOf(all, end);
   }
 
   private static void putLabel(byte[] b, int at, Tai64n label) {
@@ -145,15 +188,23 @@ public final class StatusCodec {
           ? OptionalInt.of((int) getBig(b, LAST_EXIT, 4))
           : OptionalInt.empty();
       Optional<Extension.Progress> progress = Optional.empty();
-      Stage stage = length >= SIZE && version >= 2 ? Stage.of(b[STAGE]) : null;
+      Stage stage = length >= V2_SIZE && version >= 2 ? Stage.of(b[STAGE]) : null;
       if (stage != null) {
         Tai64n next = getLabel(b, NEXT_START);
         progress = Optional.of(new Extension.Progress(stage, b[STOP_SIGNALS] & 0xff,
             (int) getBig(b, FAST_DEATHS, 4), getLabel(b, SINCE),
             next.label() == 0 ? Optional.empty() : Optional.of(next)));
       }
+      Optional<Extension.Readiness> readiness = Optional.empty();
+      if (progress.isPresent() && version >= 3 && length >= SIZE) {
+        int textLength = Math.min(b[TEXT_LENGTH] & 0xff, length - TEXT);
+        readiness = Optional.of(new Extension.Readiness(
+            (b[READINESS] & READY) != 0 ? Optional.of(getLabel(b, READY_SINCE)) : Optional.empty(),
+            (b[READINESS] & STOPPING) != 0,
+            new String(b, TEXT, textLength, java.nio.charset.StandardCharsets.UTF_8)));
+      }
       extension = Optional.of(new Extension(getBig(b, SUPERVISOR, 4), getBig(b, STARTS, 4),
-          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4), progress));
+          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4), progress, readiness));
     }
     return new Status(stamp, pid, paused, want, termSent, phase, extension);
   }

@@ -34,13 +34,38 @@ class StatusCodecPropertiesTest {
         integers().between(0, 255).generate(in), integers().all().generate(in), LABELS.generate(in),
         next.label() == 0 ? Optional.empty() : Optional.of(next)));
   };
+  /** Status texts: empty, short, any code points (up to the 200 bytes the record keeps, whole characters). */
+  private static final Gen<String> TEXTS = in -> {
+    int n = integers().between(0, 60).generate(in);
+    StringBuilder b = new StringBuilder();
+    while (b.length() < n) {
+      int cp = integers().between(1, 0x10ffff).generate(in);
+      if (cp < 0xd800 || cp > 0xdfff) {
+        b.appendCodePoint(cp);
+      }
+    }
+    String t = b.toString();
+    while (t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StatusCodec.TEXT_MAX) {
+      t = t.substring(0, t.offsetByCodePoints(0, t.codePointCount(0, t.length()) - 1));
+    }
+    return t;
+  };
+  /** Layout version 3's fields, or none (an older record). */
+  private static final Gen<Optional<Extension.Readiness>> READINESS = in -> {
+    if (booleans().all().generate(in)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Extension.Readiness(
+        booleans().all().generate(in) ? Optional.of(LABELS.generate(in)) : Optional.empty(),
+        booleans().all().generate(in), TEXTS.generate(in)));
+  };
   private static final Gen<Optional<Extension>> EXTENSIONS = booleans().all().zip(
       U32S, U32S, LAST_EXITS, longs().between(0, Long.MAX_VALUE),
       (has, supervisor, starts, lastExit, ticks) ->
           has ? Optional.of(new Extension(supervisor, starts, lastExit, ticks, (int) (ticks % 1024)))
               : Optional.<Extension>empty())
-      .zip(PROGRESS, (x, p) -> x.map(e -> new Extension(e.supervisorPid(), e.starts(), e.lastExit(),
-          e.childStartTicks(), e.lockFd(), p)));
+      .zip(PROGRESS, READINESS, (x, p, r) -> x.map(e -> new Extension(e.supervisorPid(), e.starts(), e.lastExit(),
+          e.childStartTicks(), e.lockFd(), p, p.isPresent() ? r : Optional.empty())));
 
   /** Valid records: paused only with a child, since that is all the file can say. */
   private static final Gen<Status> STATUSES = in -> {
@@ -55,7 +80,7 @@ class StatusCodecPropertiesTest {
         EXTENSIONS.generate(in));
   };
 
-  private static final Gen<byte[]> RANDOM_BYTES = Generate.byteArrays(integers().between(18, 80),
+  private static final Gen<byte[]> RANDOM_BYTES = Generate.byteArrays(integers().between(18, 300),
       Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
   private static final Gen<Byte> PLAUSIBLE =
       Generate.pick(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 'u', (byte) 'd'));
@@ -82,7 +107,10 @@ class StatusCodecPropertiesTest {
     qt().forAll(STATUSES).checkAssert(s -> {
       byte[] b = StatusCodec.encode(s);
       int size = s.extension().isEmpty() ? StatusCodec.RUNIT_SIZE
-          : s.extension().get().progress().isPresent() ? StatusCodec.SIZE : StatusCodec.V1_SIZE;
+          : s.extension().get().readiness().isPresent()
+              ? StatusCodec.SIZE + s.extension().get().readiness().get().text()
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+          : s.extension().get().progress().isPresent() ? StatusCodec.V2_SIZE : StatusCodec.V1_SIZE;
       assertEquals(size, b.length);
       assertEquals(s, decode(b, b.length));
     });

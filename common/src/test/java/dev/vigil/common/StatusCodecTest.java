@@ -255,6 +255,36 @@ class StatusCodecTest {
   }
 
   @Test
+  void version3AppendsReadinessAndTheStatusText() throws IOException {
+    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STAMP, Optional.empty());
+    Extension.Readiness r = new Extension.Readiness(Optional.of(new Tai64n(0x400000006b011dd0L, 500)), true, "héllo");
+    Extension x = new Extension(99, 4, OptionalInt.empty(), 777, 6, Optional.of(p), Optional.of(r));
+    Status s = new Status(STAMP, 4242, false, Want.UP, false, Phase.RUN, Optional.of(x));
+
+    byte[] b = StatusCodec.encode(s);
+
+    assertEquals(96, b.length, "90 bytes and six of text");
+    assertEquals(3, b[20], "layout version");
+    assertArrayEquals(hex("03 40 00 00 00 6b 01 1d d0 00 00 01 f4 06 68 c3 a9 6c 6c 6f"), Arrays.copyOfRange(b, 76, 96));
+    assertEquals(s, StatusCodec.decode(b, b.length));
+    // a reader of layout 2 is served by the first 76 bytes
+    assertEquals(Optional.of(new Extension(99, 4, OptionalInt.empty(), 777, 6, Optional.of(p))),
+        StatusCodec.decode(b, 76).extension());
+  }
+
+  @Test
+  void aStatusTextIsCutAt200BytesBetweenCharacters() throws IOException {
+    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STAMP, Optional.empty());
+    String text = "x" + "é".repeat(150); // 301 bytes: the cut falls inside an é
+    Extension x = new Extension(1, 1, OptionalInt.empty(), 2, 3, Optional.of(p),
+        Optional.of(new Extension.Readiness(Optional.empty(), false, text)));
+    byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN, Optional.of(x)));
+    assertEquals(90 + 199, b.length);
+    assertEquals("x" + "é".repeat(99),
+        StatusCodec.decode(b, b.length).extension().get().readiness().get().text());
+  }
+
+  @Test
   void version2WithoutANextStartLeavesItsLabelZero() throws IOException {
     Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STAMP, Optional.empty());
     byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN,

@@ -76,6 +76,14 @@ public final class JnrOs implements Os {
   private static final int IN_DELETE = 0x200;
   private static final int IN_ONLYDIR = 0x01000000;
   private static final int RLIMIT_NOFILE = 7;
+  private static final int AF_UNIX = 1;
+  private static final int SOCK_DGRAM = 2;
+  private static final int SOCK_NONBLOCK = O_NONBLOCK;
+  private static final int SOCK_CLOEXEC = O_CLOEXEC;
+  /** sizeof(sun_path): a socket's path, its terminating NUL included. */
+  private static final int SUN_PATH = 108;
+  private static final int ENOENT = 2;
+  private static final int ENAMETOOLONG = 36;
   private static final int EINTR = 4;
   private static final int EAGAIN = 11;
   private static final int EINVAL = 22;
@@ -259,6 +267,36 @@ public final class JnrOs implements Os {
   @Override
   public void mkfifo(int at, String path, int mode) throws IOException {
     check(libc.mkfifoat(at, path, mode), path);
+  }
+
+  @Override
+  public int bindDatagram(int at, String path, int mode) throws IOException {
+    // bind(2) has no *at form: the directory is reached through its descriptor's /proc link,
+    // which also keeps the address short however long the directory's own path is
+    String address = at == CWD || path.startsWith("/") ? path : "/proc/self/fd/" + at + "/" + path;
+    byte[] name = address.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.length >= SUN_PATH) {
+      throw new ErrnoException(path, ENAMETOOLONG);
+    }
+    try {
+      if (stat(at, path).kind() == FileStat.Kind.SOCKET) {
+        check(libc.unlinkat(at, path, 0), path); // a socket a supervisor before us left
+      }
+    } catch (ErrnoException e) {
+      if (e.errno != ENOENT) {
+        throw e;
+      }
+    }
+    int fd = check(libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket");
+    byte[] sockaddr = new byte[2 + name.length + 1];
+    sockaddr[0] = (byte) AF_UNIX; // sa_family_t, little-endian on every architecture vigil runs on
+    System.arraycopy(name, 0, sockaddr, 2, name.length);
+    if (libc.bind(fd, sockaddr, sockaddr.length) < 0 || libc.fchmodat(at, path, mode, 0) < 0) {
+      int e = errno();
+      libc.close(fd);
+      throw new ErrnoException(path, e);
+    }
+    return fd;
   }
 
   @Override

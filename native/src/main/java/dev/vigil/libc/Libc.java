@@ -66,6 +66,14 @@ public interface Libc {
 
   int mkfifoat(int dirfd, String path, int mode);
 
+  int unlinkat(int dirfd, String path, int flags);
+
+  int fchmodat(int dirfd, String path, int mode, int flags);
+
+  int socket(int domain, int type, int protocol);
+
+  int bind(int fd, @In byte[] address, int length);
+
   int renameat(int olddirfd, String oldpath, int newdirfd, String newpath);
 
   int fchdir(int fd);

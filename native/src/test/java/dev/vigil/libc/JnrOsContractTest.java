@@ -38,6 +38,32 @@ class JnrOsContractTest extends OsContract {
     return JnrOs.load();
   }
 
+  /** What sd_notify(3) calls, for a client of the contract's datagram socket. */
+  public interface Sender {
+    int socket(int domain, int type, int protocol);
+
+    long sendto(int fd, @jnr.ffi.annotations.In byte[] buffer, long length, int flags,
+        @jnr.ffi.annotations.In byte[] address, int addressLength);
+
+    int close(int fd);
+  }
+
+  private static final Sender SENDER = jnr.ffi.LibraryLoader.create(Sender.class).load("c");
+
+  @Override
+  protected void sendDatagram(Path socket, byte[] bytes) throws IOException {
+    byte[] name = socket.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] address = new byte[2 + name.length + 1];
+    address[0] = 1; // AF_UNIX
+    System.arraycopy(name, 0, address, 2, name.length);
+    int fd = SENDER.socket(1, 2 | 02000000, 0); // SOCK_DGRAM | SOCK_CLOEXEC
+    try {
+      assertEquals(bytes.length, SENDER.sendto(fd, bytes, bytes.length, 0, address, address.length));
+    } finally {
+      SENDER.close(fd);
+    }
+  }
+
   @Override
   protected void writeAsClient(Path fifo, byte[] bytes) throws IOException {
     // O_RDWR never blocks on a FIFO, as vigil's svc writes

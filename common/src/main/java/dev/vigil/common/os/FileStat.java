@@ -14,6 +14,7 @@ public record FileStat(Kind kind, long device, long inode) {
     DIRECTORY,
     REGULAR,
     FIFO,
+    SOCKET,
     OTHER;
 
     /** The kind an {@code st_mode} encodes. */
@@ -25,6 +26,8 @@ public record FileStat(Kind kind, long device, long inode) {
           return REGULAR;
         case 0010000:
           return FIFO;
+        case 0140000:
+          return SOCKET;
         default:
           return OTHER;
       }

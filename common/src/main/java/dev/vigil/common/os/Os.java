@@ -87,6 +87,13 @@ public interface Os {
    */
   int[] pipe() throws IOException;
 
+  /**
+   * A datagram socket (AF_UNIX, non-blocking, close-on-exec) bound at {@code path}, which is
+   * created with {@code mode}; a socket already there (a previous supervisor's) is replaced, any
+   * other file is not (EADDRINUSE). Each {@link #read} takes one datagram.
+   */
+  int bindDatagram(int at, String path, int mode) throws IOException;
+
   /** Reads what is available without blocking; returns 0 when nothing is (or at end of file). */
   int read(int fd, byte[] buffer) throws IOException;
 
