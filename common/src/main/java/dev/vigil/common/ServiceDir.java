@@ -36,6 +36,13 @@ public final class ServiceDir {
   public static final String STOP_SCHEDULE = "stop-schedule";
   public static final String BACKOFF_MAX = "backoff-max";
   public static final String BACKOFF_RESET = "backoff-reset";
+  // Readiness: one of these says when ./run is ready (doc/service-dir.md, "Readiness").
+  public static final String NOTIFICATION_FD = "notification-fd";
+  /** A flag file: present means NOTIFY_SOCKET, systemd's protocol, on {@link #NOTIFY}. */
+  public static final String NOTIFY_SOCKET = "notify-socket";
+  /** Run after ./run starts, again every check-interval, until it exits 0 (runit's ./check). */
+  public static final String CHECK = "check";
+  public static final String CHECK_INTERVAL = "check-interval";
   public static final String SUPERVISE = "supervise";
   public static final String LOCK = "supervise/lock";
   public static final String CONTROL = "supervise/control";
@@ -46,6 +53,8 @@ public final class ServiceDir {
   /** The child's pid and a newline, empty while down (as runit writes it). */
   public static final String PID = "supervise/pid";
   public static final String PID_NEW = "supervise/pid.new";
+  /** The datagram socket of notify-socket: what NOTIFY_SOCKET names. */
+  public static final String NOTIFY = "supervise/notify";
 
   private final String name;
   private final Path dir;

@@ -15,10 +15,22 @@ import java.util.Optional;
  *     child alone, and wait
  * @param backoffMaxNanos {@code backoff-max}: the longest wait between starts of a crashing service
  * @param backoffResetNanos {@code backoff-reset}: uptime after which a death is no crash
+ * @param ready when ./run counts as ready: {@code notification-fd}, {@code notify-socket},
+ *     {@code check}, or as soon as it runs
  */
 public record Config(boolean finish, long finishTimeoutNanos, Optional<StopPlan> stop, long backoffMaxNanos,
-    long backoffResetNanos) {
+    long backoffResetNanos, ReadyWhen ready) {
   static final long MILLI = 1_000_000L;
-  /** The defaults: no finish, 5 s for a finish, daemontools' stop, backoff up to 60 s, reset after 10 s up. */
-  public static final Config DEFAULT = new Config(false, 5000 * MILLI, Optional.empty(), 60_000 * MILLI, 10_000 * MILLI);
+  /**
+   * The defaults: no finish, 5 s for a finish, daemontools' stop, backoff up to 60 s, reset after
+   * 10 s up, ready when up.
+   */
+  public static final Config DEFAULT = new Config(false, 5000 * MILLI, Optional.empty(), 60_000 * MILLI,
+      10_000 * MILLI, ReadyWhen.UP);
+  /** {@code check-interval}'s default: runit's sv runs ./check about every 420 ms; we are quicker. */
+  static final long CHECK_INTERVAL = 100 * MILLI;
+
+  Config withReady(ReadyWhen r) {
+    return new Config(finish, finishTimeoutNanos, stop, backoffMaxNanos, backoffResetNanos, r);
+  }
 }

@@ -2,8 +2,12 @@ package dev.vigil.supervise;
 
 import static dev.vigil.common.ServiceDir.BACKOFF_MAX;
 import static dev.vigil.common.ServiceDir.BACKOFF_RESET;
+import static dev.vigil.common.ServiceDir.CHECK;
+import static dev.vigil.common.ServiceDir.CHECK_INTERVAL;
 import static dev.vigil.common.ServiceDir.DOWN_SIGNAL;
 import static dev.vigil.common.ServiceDir.FINISH;
+import static dev.vigil.common.ServiceDir.NOTIFICATION_FD;
+import static dev.vigil.common.ServiceDir.NOTIFY_SOCKET;
 import static dev.vigil.common.ServiceDir.STOP_SCHEDULE;
 import static dev.vigil.common.ServiceDir.TIMEOUT_FINISH;
 import static dev.vigil.common.ServiceDir.TIMEOUT_KILL;
@@ -82,9 +86,63 @@ final class ConfigFiles {
       }
     }
     Config c = new Config(finish, finishTimeout, stop, millis(BACKOFF_MAX, d.backoffMaxNanos()),
-        millis(BACKOFF_RESET, d.backoffResetNanos()));
+        millis(BACKOFF_RESET, d.backoffResetNanos()), ready());
     warned.keySet().retainAll(troubled);
     return c;
+  }
+
+  /**
+   * The readiness protocol asked for. Of several, notification-fd wins over notify-socket, which
+   * wins over check (the more direct word first); each one left unused is warned about.
+   */
+  private ReadyWhen ready() {
+    Optional<ReadyWhen> ready = Optional.empty();
+    Optional<String> fdText = text(NOTIFICATION_FD);
+    if (fdText.isPresent()) {
+      int fd = fdNumber(fdText.get());
+      if (fd < 0) {
+        bad(NOTIFICATION_FD, fdText.get(), "not a descriptor number from 3 to " + MAX_NOTIFICATION_FD);
+      } else {
+        ready = Optional.of(new ReadyWhen.Notification(fd));
+      }
+    }
+    if (isFile(NOTIFY_SOCKET)) {
+      ready = ready.isPresent() ? unused(NOTIFY_SOCKET, ready) : Optional.of(new ReadyWhen.NotifySocket());
+    }
+    if (isFile(CHECK)) {
+      long interval = millis(CHECK_INTERVAL, Config.CHECK_INTERVAL);
+      if (interval == 0) {
+        bad(CHECK_INTERVAL, "0", "not a number of milliseconds above 0");
+        interval = Config.CHECK_INTERVAL;
+      }
+      long every = interval;
+      ready = ready.isPresent() ? unused(CHECK, ready) : Optional.of(new ReadyWhen.Check(every));
+    }
+    return ready.orElse(ReadyWhen.UP);
+  }
+
+  /** The highest notification-fd taken: descriptors above it may not exist in the child. */
+  static final int MAX_NOTIFICATION_FD = 1023;
+
+  private static int fdNumber(String text) {
+    try {
+      int fd = Integer.parseInt(text);
+      // 0, 1 and 2 are the child's stdio: s6 refuses them too
+      return fd >= 3 && fd <= MAX_NOTIFICATION_FD ? fd : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** A second protocol, ignored for the one in use: warned about once. */
+  private Optional<ReadyWhen> unused(String file, Optional<ReadyWhen> used) {
+    troubled.add(file);
+    String winner = used.get() instanceof ReadyWhen.Notification ? NOTIFICATION_FD : NOTIFY_SOCKET;
+    String why = "ignored: " + winner + " says when " + name + " is ready";
+    if (!why.equals(warned.put(file, why))) {
+      warn.accept("unable to use " + name + "/" + file + ": " + why);
+    }
+    return used;
   }
 
   private boolean isFile(String file) {

@@ -1,6 +1,7 @@
 package dev.vigil.supervise;
 
 import dev.vigil.common.Command;
+import java.util.Optional;
 
 /**
  * What can happen to a service. The event loop turns fds, signals and deadlines into these; the
@@ -27,6 +28,8 @@ public sealed interface Event {
     R drain();
 
     R configured(Config config);
+
+    R notified(boolean ready, Optional<String> text, boolean stopping);
   }
 
   /** A control byte that names a command. Other bytes never reach the machine. */
@@ -94,6 +97,17 @@ public sealed interface Event {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.configured(config);
+    }
+  }
+
+  /**
+   * ./run (or its ./check) said something of its readiness: ready (a newline on notification-fd,
+   * READY=1, ./check exited 0), a STATUS= text, STOPPING=1.
+   */
+  record Notified(boolean ready, Optional<String> text, boolean stopping) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.notified(ready, text, stopping);
     }
   }
 }

@@ -279,6 +279,9 @@ public final class Machine {
         announce(next);
         return step(next);
       }
+      if (s.config().ready() instanceof ReadyWhen.Up) {
+        child = child.told(true, Optional.empty(), false, wall);
+      }
       State next = s.with(s.counters().started(now)).stamped(wall)
           .notBefore(now + THROTTLE_NANOS).with(new Lifecycle.Up(child), wall);
       if (s.leave() == Leave.SHUTDOWN) {
@@ -413,6 +416,22 @@ public final class Machine {
       return s.life() instanceof Lifecycle.Starting st && st.program() == Lifecycle.Program.RUN;
     }
 
+    /**
+     * Readiness news counts only while ./run runs (up, or being stopped); the status changes only
+     * if the news is new.
+     */
+    @Override
+    public Step notified(boolean ready, Optional<String> text, boolean stopping) {
+      if (s.life().kind() != Stage.UP && s.life().kind() != Stage.STOPPING) {
+        return unchanged();
+      }
+      Running told = s.life().child().told(ready, text, stopping, wall);
+      if (told.equals(s.life().child())) {
+        return unchanged();
+      }
+      return announced(s.with(withChild(told), wall));
+    }
+
     @Override
     public Step configured(Config config) {
       return config.equals(s.config()) ? unchanged() : step(s.with(config));
@@ -542,8 +561,10 @@ public final class Machine {
     }
     Extension.Progress progress = new Extension.Progress(s.life().kind(), stopSignals, s.counters().fastDeaths(),
         s.since(), nextStart);
+    boolean runs = s.life().kind() == Stage.UP || s.life().kind() == Stage.STOPPING;
+    Extension.Readiness readiness = runs ? r.readiness() : Extension.Readiness.NONE;
     return new Status(s.stamp(), s.pid(), child && r.paused(), s.want(), child && r.termSent(), phase,
         Optional.of(new Extension(supervisorPid, s.counters().starts(), s.counters().lastExit(),
-            child ? r.startTicks() : 0, lockFd, Optional.of(progress))));
+            child ? r.startTicks() : 0, lockFd, Optional.of(progress), Optional.of(readiness))));
   }
 }

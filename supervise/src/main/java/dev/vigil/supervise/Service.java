@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +38,9 @@ public final class Service implements Effect.Handler {
   private static final int DIRECTORY_MODE = 0700;
   /** At most this much is read from the control FIFO per round: no flood can starve the loop. */
   private static final int CONTROL_READ = 512;
+  /** notify-socket: the largest datagram read whole (what is longer is cut), and how many a round. */
+  private static final int DATAGRAM_READ = 4096;
+  private static final int DATAGRAMS_PER_ROUND = 16;
 
   /** Why a directory could not be taken in charge: daemontools' words, without the program's name. */
   public static final class SetupFailure extends Exception {
@@ -75,6 +79,16 @@ public final class Service implements Effect.Handler {
   private Runnable withdrawPending;
   private boolean gone;
   private Runnable onGone = () -> { };
+  /** notify-socket's socket ({@code supervise/notify}), bound at the first start that asks for it; -1: none. */
+  private int notifySocket = -1;
+  /** ./run's spawner with NOTIFY_SOCKET in its environment, made with the socket. */
+  private Os.Spawner notifySpawner;
+  private byte[] datagram;
+  /** This child's notification-fd pipe: the end we read, and the end it gets; -1: none. */
+  private int notification = -1;
+  private int notificationWrite = -1;
+  /** Runs ./check for this child of ./run; null if none. */
+  private Checker checker;
 
   private Service(Host host, String name, Consumer<String> warn) {
     this.host = host;
@@ -299,6 +313,7 @@ public final class Service implements Effect.Handler {
       exit = OptionalInt.of(0);
     }
     if (exit.isPresent()) {
+      endReadiness();
       Child old = detachChild();
       apply(new Event.ChildExited(exit.getAsInt()));
       // closed after the machine has acted (restarted), off the restart's path, and so the new
@@ -343,20 +358,17 @@ public final class Service implements Effect.Handler {
 
   @Override
   public void spawn(Lifecycle.Program program, List<String> args) {
-    Os.Spawner from = spawner;
-    if (program == Lifecycle.Program.FINISH) {
-      List<String> argv = new ArrayList<>();
-      argv.add("./" + ServiceDir.FINISH);
-      argv.addAll(args);
-      try {
-        from = os.spawner(new SpawnSpec(dir, argv.get(0), argv, List.of(), stdio, true));
-      } catch (IOException e) {
-        answered(new Event.SpawnFailed(e instanceof ErrnoException x ? x.errno : Errno.EIO.number));
-        return;
-      }
-    }
-    Os.Spawner used = from;
     boolean finish = program == Lifecycle.Program.FINISH;
+    // the readiness protocol of the settings this start is made with
+    ReadyWhen ready = finish ? ReadyWhen.UP : state.config().ready();
+    Os.Spawner used;
+    try {
+      used = finish ? finishSpawner(args) : runSpawner(ready);
+    } catch (IOException e) {
+      endReadiness();
+      answered(new Event.SpawnFailed(e instanceof ErrnoException x ? x.errno : Errno.EIO.number));
+      return;
+    }
     pendingSpawner = used;
     Runnable withdraw = host.spawn(used, new Host.SpawnAnswer() {
       @Override
@@ -366,13 +378,17 @@ public final class Service implements Effect.Handler {
           host.watch(c.pidfd(), Service.this::reap);
         } catch (IOException e) {
           // a child we cannot watch must not run (ENOSPC: the epoll watch limit)
-          killAndReap(c);
+          killAndReap(os, c);
+          endReadiness();
           answered(new Event.SpawnFailed(e instanceof ErrnoException x ? x.errno : Errno.EIO.number));
           return;
         }
         child = c;
         boolean inline = executing;
         answered(new Event.Spawned(c.pid(), c.startTicks()));
+        if (!finish && !gone) {
+          beginReadiness(ready);
+        }
         if (!finish && !inline && !gone) {
           // the settings hold from this start on; read now, off the restart's path
           apply(new Event.Configured(configFiles.read()));
@@ -382,6 +398,7 @@ public final class Service implements Effect.Handler {
       @Override
       public void failed(IOException why) {
         spawnAnswered();
+        endReadiness();
         answered(new Event.SpawnFailed(why instanceof ErrnoException x ? x.errno : Errno.EIO.number));
       }
     });
@@ -390,11 +407,170 @@ public final class Service implements Effect.Handler {
     }
   }
 
-  /** The answer came: the spawner of a ./finish is done with (./run's serves every start). */
+  private Os.Spawner finishSpawner(List<String> args) throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add("./" + ServiceDir.FINISH);
+    argv.addAll(args);
+    return os.spawner(new SpawnSpec(dir, argv.get(0), argv, List.of(), stdio, true));
+  }
+
+  /**
+   * ./run's spawner for this start: the one made at set-up, or for notification-fd one that
+   * passes this start's own pipe, or for notify-socket the one that passes NOTIFY_SOCKET.
+   */
+  private Os.Spawner runSpawner(ReadyWhen ready) throws IOException {
+    if (ready instanceof ReadyWhen.Notification n) {
+      int[] pipe = os.pipe();
+      notification = pipe[0];
+      notificationWrite = pipe[1];
+      SortedMap<Integer, Integer> fds = new TreeMap<>(stdio);
+      fds.put(n.fd(), notificationWrite);
+      String run = "./" + ServiceDir.RUN;
+      return os.spawner(new SpawnSpec(dir, run, List.of(run), List.of(), fds, true));
+    }
+    if (ready instanceof ReadyWhen.NotifySocket) {
+      return notifySpawner();
+    }
+    return spawner;
+  }
+
+  /**
+   * Binds supervise/notify and makes the spawner that names it, once. NOTIFY_SOCKET names it
+   * through this process's descriptor of the service directory, {@code /proc/PID/fd/N/supervise/notify}:
+   * unchanged by a rename of the directory, and short whatever the directory's length
+   * (sun_path holds 108 bytes). A socket that cannot be bound is warned about at each start
+   * that asks for it, and ./run starts without NOTIFY_SOCKET.
+   */
+  private Os.Spawner notifySpawner() {
+    if (notifySpawner != null) {
+      return notifySpawner;
+    }
+    try {
+      notifySocket = os.bindDatagram(dir, ServiceDir.NOTIFY, FIFO_MODE);
+      host.watch(notifySocket, this::readNotifySocket);
+      datagram = new byte[DATAGRAM_READ];
+      String path = "/proc/" + ProcessHandle.current().pid() + "/fd/" + dir + "/" + ServiceDir.NOTIFY;
+      String run = "./" + ServiceDir.RUN;
+      notifySpawner = os.spawner(new SpawnSpec(dir, run, List.of(run), List.of("NOTIFY_SOCKET=" + path), stdio, true));
+      return notifySpawner;
+    } catch (IOException e) {
+      warn.accept("unable to bind " + show(ServiceDir.NOTIFY) + ": " + Errno.text(e));
+      closeNotifySocket();
+      return spawner;
+    }
+  }
+
+  /** ./run runs: listen to what it says of its readiness, as the settings of its start ask. */
+  private void beginReadiness(ReadyWhen ready) {
+    if (notification >= 0) {
+      try {
+        host.watch(notification, this::readNotification);
+      } catch (IOException e) {
+        warn.accept("unable to read " + show(ServiceDir.NOTIFICATION_FD) + ": " + Errno.text(e));
+        endReadiness();
+      }
+    }
+    if (ready instanceof ReadyWhen.Check c) {
+      try {
+        checker = Checker.start(host, dir, stdio, c.intervalNanos(), name, warn,
+            () -> apply(new Event.Notified(true, Optional.empty(), false)));
+      } catch (IOException e) {
+        warn.accept("unable to start " + show(ServiceDir.CHECK) + ": " + Errno.text(e));
+      }
+    }
+  }
+
+  /** s6: a newline on the pipe means ready, and the pipe is closed then (or when ./run closes it). */
+  private void readNotification() {
+    int n;
+    try {
+      n = os.read(notification, controlBuffer);
+    } catch (IOException e) {
+      n = 0;
+    }
+    boolean newline = false;
+    for (int i = 0; i < n; i++) {
+      newline |= controlBuffer[i] == '\n';
+    }
+    if (n == 0 || newline) {
+      // readable and nothing to read: ./run closed its end
+      closeNotification();
+    }
+    if (newline) {
+      apply(new Event.Notified(true, Optional.empty(), false));
+    }
+  }
+
+  /** systemd's protocol: newline-separated assignments, one datagram at a time; the rest is ignored. */
+  private void readNotifySocket() {
+    for (int round = 0; round < DATAGRAMS_PER_ROUND && notifySocket >= 0 && !gone; round++) {
+      int n;
+      try {
+        n = os.read(notifySocket, datagram);
+      } catch (IOException e) {
+        return;
+      }
+      if (n == 0) {
+        return;
+      }
+      boolean ready = false;
+      boolean stopping = false;
+      Optional<String> text = Optional.empty();
+      for (String line : new String(datagram, 0, n, StandardCharsets.UTF_8).split("\n")) {
+        ready |= line.equals("READY=1");
+        stopping |= line.equals("STOPPING=1");
+        if (line.startsWith("STATUS=")) {
+          text = Optional.of(line.substring("STATUS=".length()));
+        }
+      }
+      if (ready || stopping || text.isPresent()) {
+        apply(new Event.Notified(ready, text, stopping));
+      }
+    }
+  }
+
+  /** No more readiness news for this child (it exited, or never started). */
+  private void endReadiness() {
+    closeNotification();
+    if (checker != null) {
+      checker.stop();
+      checker = null;
+    }
+  }
+
+  private void closeNotification() {
+    if (notification >= 0) {
+      host.unwatch(notification);
+      os.close(notification);
+      notification = -1;
+    }
+    closeNotificationWrite();
+  }
+
+  private void closeNotificationWrite() {
+    if (notificationWrite >= 0) {
+      os.close(notificationWrite);
+      notificationWrite = -1;
+    }
+  }
+
+  private void closeNotifySocket() {
+    if (notifySocket >= 0) {
+      host.unwatch(notifySocket);
+      os.close(notifySocket);
+      notifySocket = -1;
+    }
+  }
+
+  /**
+   * The answer came: a spawner made for this start alone is done with (the set-up's and
+   * notify-socket's serve every start), and so is our copy of the notification pipe's write end.
+   */
   private void spawnAnswered() {
-    if (pendingSpawner != spawner) {
+    if (pendingSpawner != spawner && pendingSpawner != notifySpawner) {
       pendingSpawner.close();
     }
+    closeNotificationWrite();
     pendingSpawner = null;
     withdrawPending = null;
   }
@@ -404,6 +580,7 @@ public final class Service implements Effect.Handler {
     if (withdrawPending != null) {
       withdrawPending.run();
       spawnAnswered();
+      endReadiness();
     }
   }
 
@@ -416,8 +593,16 @@ public final class Service implements Effect.Handler {
     }
   }
 
-  /** SIGKILL cannot be caught: the zombie is there within moments. */
-  private void killAndReap(Child c) {
+  /**
+   * Kills a child we will not watch, with its process group (it leads one), and reaps it:
+   * SIGKILL cannot be caught, the zombie is there within moments. Its pidfd is closed.
+   */
+  static void killAndReap(Os os, Child c) {
+    try {
+      os.signalGroup(c.pid(), Signal.KILL);
+    } catch (IOException e) {
+      // no group left: the pid alone below
+    }
     try {
       os.signal(c.pid(), Signal.KILL);
       while (os.reap(c.pid()).isEmpty()) {
@@ -501,13 +686,8 @@ public final class Service implements Effect.Handler {
    */
   private void abandon() {
     if (child != null) {
-      try {
-        os.signalGroup(child.pid(), Signal.KILL);
-      } catch (IOException e) {
-        // gone already
-      }
       Child c = detachChild();
-      killAndReap(c);
+      killAndReap(os, c);
     }
     release();
   }
@@ -528,6 +708,11 @@ public final class Service implements Effect.Handler {
     held.clear();
     // a spawn still waiting for its turn is never made: no child of a service that is gone
     withdrawSpawn();
+    endReadiness();
+    closeNotifySocket();
+    if (notifySpawner != null) {
+      notifySpawner.close();
+    }
     if (spawner != null) {
       spawner.close();
     }

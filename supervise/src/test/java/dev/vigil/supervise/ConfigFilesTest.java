@@ -73,6 +73,42 @@ class ConfigFilesTest {
   }
 
   @Test
+  void eachReadinessProtocolIsReadAndTheFirstOfSeveralWins() throws IOException {
+    put("check", "#!/bin/sh\n");
+    assertEquals(new ReadyWhen.Check(100 * MS), files.read().ready(), "check-interval: 100 ms by default");
+    put("check-interval", "250\n");
+    assertEquals(new ReadyWhen.Check(250 * MS), files.read().ready());
+    put("notify-socket", "");
+    assertEquals(new ReadyWhen.NotifySocket(), files.read().ready());
+    assertEquals(List.of("unable to use svc/check: ignored: notify-socket says when svc is ready"), warnings);
+    put("notification-fd", "3\n");
+    assertEquals(new ReadyWhen.Notification(3), files.read().ready());
+    files.read();
+    assertEquals(List.of("unable to use svc/check: ignored: notify-socket says when svc is ready",
+        "unable to use svc/notify-socket: ignored: notification-fd says when svc is ready",
+        "unable to use svc/check: ignored: notification-fd says when svc is ready"), warnings,
+        "each once, and again when the reason changes");
+  }
+
+  @Test
+  void aNotificationFdMustBeADescriptorAboveStandardErrorAndACheckIntervalAboveZero() throws IOException {
+    for (String bad : new String[] {"2", "-4", "1024", "three", "3.5"}) {
+      warnings.clear();
+      put("notification-fd", bad);
+      assertEquals(ReadyWhen.UP, files.read().ready(), bad);
+      assertEquals(List.of("unable to use svc/notification-fd: not a descriptor number from 3 to 1023; using the default"),
+          warnings, bad);
+    }
+    Files.delete(dir.resolve("notification-fd"));
+    warnings.clear();
+    put("check", "#!/bin/sh\n");
+    put("check-interval", "0");
+    assertEquals(new ReadyWhen.Check(100 * MS), files.read().ready());
+    assertEquals(List.of("unable to use svc/check-interval: not a number of milliseconds above 0; using the default"),
+        warnings);
+  }
+
+  @Test
   void aTroubledFileIsWarnedAboutOnceUntilItIsFixedAndBreaksAgain() throws IOException {
     put("backoff-max", "soon\n");
     assertEquals(Config.DEFAULT.backoffMaxNanos(), files.read().backoffMaxNanos());

@@ -42,7 +42,7 @@ class MachinePropertiesTest {
         ? StopPlan.parse("TERM/1/QUIT/1/KILL", Signal.TERM, new StringBuilder())
         : Optional.empty();
     long backoffMax = (setup & 4) != 0 ? 1000 * MS : 60_000 * MS;
-    return new Config((setup & 1) != 0, 500 * MS, stop, backoffMax, 10_000 * MS);
+    return new Config((setup & 1) != 0, 500 * MS, stop, backoffMax, 10_000 * MS, ReadyWhen.UP);
   }
 
   private static void run(int setup, List<Integer> actions) {

@@ -1,16 +1,19 @@
 package dev.vigil.supervise;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.ServiceDir;
+import dev.vigil.common.StatusCodec;
 import dev.vigil.fixtures.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,7 @@ class SuperviseStatusFileTest extends LiveTest {
     long after = Instant.now().getEpochSecond();
 
     byte[] b = s.statusBytes();
-    assertEquals(76, b.length);
+    assertEquals(StatusCodec.SIZE, b.length);
     long unix = big(b, 0, 8) - TAI_EPOCH;
     assertTrue(unix >= before && unix <= after, "TAI64 label " + unix + " not in [" + before + ", " + after + "]");
     long nanos = big(b, 8, 4);
@@ -43,7 +46,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals('u', b[17], "want up");
     assertEquals(0, b[18], "runit: no TERM sent");
     assertEquals(1, b[19], "runit: run");
-    assertEquals(2, b[20], "extension version");
+    assertEquals(3, b[20], "extension version");
     assertEquals(0, b[21], "flags: no child has exited yet");
     assertEquals(0, big(b, 22, 4), "no last wait status");
     assertEquals(1, big(b, 26, 4), "starts");
@@ -60,6 +63,9 @@ class SuperviseStatusFileTest extends LiveTest {
     long since = big(b, 52, 8) - TAI_EPOCH;
     assertTrue(since >= before && since <= after, "up since " + since);
     assertEquals(0, big(b, 64, 8), "no start owed");
+    assertEquals(1, b[76], "ready (no readiness protocol: when up)");
+    assertArrayEquals(Arrays.copyOfRange(b, 52, 64), Arrays.copyOfRange(b, 77, 89), "ready since it came up");
+    assertEquals(0, b[89], "no STATUS= text");
     assertEquals(child + "\n", s.pidFile());
     assertFalse(Files.exists(s.dir().statusNew()), "status.new renamed away");
     assertFalse(Files.exists(s.dir().pidNew()), "pid.new renamed away");
@@ -67,14 +73,16 @@ class SuperviseStatusFileTest extends LiveTest {
     s.send("d");
     s.awaitStatus("the child to be reaped", st -> st.pid() == 0);
     byte[] d = s.statusBytes();
-    assertEquals(76, d.length);
+    assertEquals(StatusCodec.SIZE, d.length);
     assertTrue(big(d, 0, 8) >= big(b, 0, 8), "a pid change restamps the record");
     assertEquals(0, little(d, 12, 4));
     assertEquals(0, d[16]);
     assertEquals('d', d[17]);
     assertEquals(0, d[18]);
     assertEquals(0, d[19], "runit: down");
-    assertEquals(2, d[20]);
+    assertEquals(3, d[20]);
+    assertEquals(0, d[76], "not ready: no ./run");
+    assertArrayEquals(new byte[12], Arrays.copyOfRange(d, 77, 89));
     assertEquals(1, d[21], "flags: a wait status is recorded");
     assertEquals(15, big(d, 22, 4), "killed by SIGTERM");
     assertEquals(1, big(d, 26, 4), "starts");
@@ -92,11 +100,11 @@ class SuperviseStatusFileTest extends LiveTest {
     Files.createFile(dir.down());
     SuperviseProcess s = supervise("svc");
     byte[] b = s.statusBytes();
-    assertEquals(76, b.length);
+    assertEquals(StatusCodec.SIZE, b.length);
     assertEquals(0, little(b, 12, 4));
     assertEquals('d', b[17]);
     assertEquals(0, b[19]);
-    assertEquals(2, b[20]);
+    assertEquals(3, b[20]);
     assertEquals(0, b[46], "stage: down");
     assertEquals(0, b[21]);
     assertEquals(0, big(b, 26, 4), "no starts");

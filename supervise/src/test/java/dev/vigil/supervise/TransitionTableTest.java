@@ -44,9 +44,9 @@ class TransitionTableTest {
     return machine.on(s, e, now, wall(now)).next();
   }
 
-  /** A service with ./finish and the stop schedule TERM/2/QUIT/1/KILL. */
+  /** A service with ./finish, the stop schedule TERM/2/QUIT/1/KILL and s6's notification-fd 3. */
   private static final Config RICH = new Config(true, 5000 * MS, StopPlan.parse("TERM/2/QUIT/1/KILL",
-      dev.vigil.common.os.Signal.TERM, new StringBuilder()), 60_000 * MS, 10_000 * MS);
+      dev.vigil.common.os.Signal.TERM, new StringBuilder()), 60_000 * MS, 10_000 * MS, new ReadyWhen.Notification(3));
 
   private Map<String, Row> states() {
     Map<String, Row> rows = new LinkedHashMap<>();
@@ -101,10 +101,17 @@ class TransitionTableTest {
     State finishing = on(finishStarting, new Event.Spawned(CHILD + 10, 6000), late);
     rows.put("finishing (./finish runs), KILL due at +10 s", new Row(finishing, late + 1000 * MS));
     rows.put("finishing, timeout-finish over", new Row(finishing, late + 5000 * MS));
-    Config patient = new Config(true, 0, RICH.stop(), RICH.backoffMaxNanos(), RICH.backoffResetNanos());
+    Config patient = new Config(true, 0, RICH.stop(), RICH.backoffMaxNanos(), RICH.backoffResetNanos(),
+        ReadyWhen.UP);
     State finishingForEver = on(on(on(up, new Event.Configured(patient), early), new Event.ChildExited(256), late),
         new Event.Spawned(CHILD + 11, 6001), late);
     rows.put("finishing with timeout-finish 0 (s6: for ever), an hour on", new Row(finishingForEver, late + 3_600_000 * MS));
+
+    // readiness: a service with notification-fd is up, and not ready until it says so
+    State unready = on(machine.begin(true, RICH, T0, wall(T0)).next(), new Event.Spawned(CHILD, 5000), T0);
+    rows.put("up with notification-fd 3, not yet ready", new Row(unready, early));
+    State ready = on(unready, new Event.Notified(true, java.util.Optional.of("serving"), false), early);
+    rows.put("up with notification-fd 3, ready since +0.3 s", new Row(ready, late));
     return rows;
   }
 
@@ -120,7 +127,8 @@ class TransitionTableTest {
     events.add(Map.entry("tick", new Event.Tick()));
     events.add(Map.entry("terminate", new Event.Terminate()));
     events.add(Map.entry("drain", new Event.Drain()));
-    events.add(Map.entry("configured (finish, schedule)", new Event.Configured(RICH)));
+    events.add(Map.entry("configured (finish, schedule, fd 3)", new Event.Configured(RICH)));
+    events.add(Map.entry("notified ready", new Event.Notified(true, java.util.Optional.empty(), false)));
     return events;
   }
 
@@ -214,6 +222,9 @@ class TransitionTableTest {
       if (r.signalled()) {
         j.add("signalled");
       }
+      if (r.readiness().since().isPresent()) {
+        j.add("ready");
+      }
     }
     if (s.life() instanceof Lifecycle.Down d) {
       d.startAt().ifPresent(at -> j.add("start@" + time(at)));
@@ -235,7 +246,8 @@ class TransitionTableTest {
       j.add("fast=" + s.counters().fastDeaths());
     }
     if (!s.config().equals(Config.DEFAULT)) {
-      j.add("config=" + (s.config().finish() ? "finish," : "") + (s.config().stop().isPresent() ? "schedule" : ""));
+      j.add("config=" + (s.config().finish() ? "finish," : "") + (s.config().stop().isPresent() ? "schedule" : "")
+          + (s.config().ready() instanceof ReadyWhen.Notification n ? ",notification-fd=" + n.fd() : ""));
     }
     return j.toString();
   }
@@ -247,7 +259,9 @@ class TransitionTableTest {
       return "status(" + s.extension().flatMap(x -> x.progress()).map(p -> p.stage().word() + " ").orElse("")
           + "pid=" + s.pid() + (s.paused() ? " paused" : "") + " want="
           + (s.want().code == 0 ? "0" : String.valueOf((char) s.want().code))
-          + (s.termSent() ? " term" : "") + " since " + String.format("+%.3fs", ns / 1e9) + ")";
+          + (s.termSent() ? " term" : "")
+          + (s.extension().flatMap(x -> x.readiness()).flatMap(r -> r.since()).isPresent() ? " ready" : "")
+          + " since " + String.format("+%.3fs", ns / 1e9) + ")";
     }
     if (f instanceof Effect.Kill k) {
       return "kill " + k.signal() + " " + k.pid();

@@ -283,6 +283,35 @@ class SvscanTest extends ServiceTest {
     assertFalse(Processes.alive(child));
   }
 
+  /** Readiness is the service's, in svscan's one JVM as in supervise (doc/service-dir.md). */
+  @Test
+  void eachServiceOfAnSvscanSaysWhenItIsReadyByItsOwnProtocol() throws IOException {
+    Path notified = service(scan.resolve("notified"), "read go < go\necho >&3\nexec sleep 100000");
+    Processes.run(notified, List.of("mkfifo", "go"));
+    Files.writeString(notified.resolve("notification-fd"), "3\n");
+    Path checked = sleeper("checked");
+    Services.script(checked.resolve("check"), "test -e healthy\n");
+    Path plain = sleeper("plain");
+    SvscanProcess s = svscan();
+    s.awaitChild("notified");
+    s.awaitChild("checked");
+    s.awaitChild("plain");
+    assertTrue(ready(s.status("plain")), "no protocol: ready when up");
+    assertFalse(ready(s.status("notified")));
+    assertFalse(ready(s.status("checked")));
+
+    Files.createFile(checked.resolve("healthy"));
+    Await.until("checked ready", () -> ready(s.status("checked")));
+    assertFalse(ready(s.status("notified")), "one service's readiness is its own");
+    assertEquals(0, Processes.run(notified, List.of("timeout", "10", "sh", "-c", "echo go > go")).exit());
+    Await.until("notified ready", () -> ready(s.status("notified")));
+  }
+
+  private static boolean ready(Status st) {
+    return st != null && st.isUp()
+        && st.extension().flatMap(x -> x.readiness()).flatMap(r -> r.since()).isPresent();
+  }
+
   @Test
   void aLogThatIsAFileIsWarnedAboutAndRetried() throws IOException {
     Path c = sleeper("c");
