@@ -10,7 +10,8 @@ import java.util.OptionalInt;
  * @param supervisorPid the pid of the supervising process
  * @param starts how many times the supervisor has started {@code ./run} since it began
  * @param lastExit the wait status of the last child that exited, as waitpid(2) reports it;
- *     empty until a child has exited
+ *     empty until a child has exited; {@link #EXIT_UNKNOWN} if that child was adopted (a
+ *     supervisor that is not its parent cannot learn how it ended)
  * @param childStartTicks the current child's start time as the kernel reports it (field 22 of
  *     {@code /proc/PID/stat}, clock ticks since boot); 0 when there is no child. With the pid it
  *     identifies the process across pid reuse.
@@ -23,6 +24,8 @@ import java.util.OptionalInt;
 public record Extension(
     long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd,
     Optional<Progress> progress, Optional<Readiness> readiness) {
+  /** In {@link #lastExit}: the child exited, and nobody could know how (no wait status is negative). */
+  public static final int EXIT_UNKNOWN = -1;
 
   /** A version 1 record. */
   public Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd) {

@@ -16,7 +16,7 @@ import java.util.OptionalInt;
  * 18  1  1 = SIGTERM sent to this child            runit
  * 19  1  0 down, 1 run, 2 finish
  * 20  1  extension layout version (1)               vigil
- * 21  1  flags: bit 0 = bytes 22-25 hold a wait status
+ * 21  1  flags: bit 0 = bytes 22-25 hold a wait status, bit 1 = the last child's exit is unknown
  * 22  4  last child's wait status, big-endian
  * 26  4  starts since the supervisor began, big-endian
  * 30  8  current child's start time in clock ticks since boot, big-endian, 0 = none
@@ -80,6 +80,7 @@ public final class StatusCodec {
   private static final int TEXT = 90;
 
   private static final int HAS_LAST_EXIT = 1;
+  private static final int LAST_EXIT_UNKNOWN = 2;
   private static final int READY = 1;
   private static final int STOPPING = 2;
 
@@ -101,8 +102,9 @@ public final class StatusCodec {
       return java.util.Arrays.copyOf(b, RUNIT_SIZE);
     }
     b[EXT_VERSION] = VERSION;
-    b[EXT_FLAGS] = (byte) (x.lastExit().isPresent() ? HAS_LAST_EXIT : 0);
-    putBig(b, LAST_EXIT, 4, x.lastExit().orElse(0));
+    boolean unknown = x.lastExit().isPresent() && x.lastExit().getAsInt() == Extension.EXIT_UNKNOWN;
+    b[EXT_FLAGS] = (byte) (unknown ? LAST_EXIT_UNKNOWN : x.lastExit().isPresent() ? HAS_LAST_EXIT : 0);
+    putBig(b, LAST_EXIT, 4, unknown ? 0 : x.lastExit().orElse(0));
     putBig(b, STARTS, 4, x.starts());
     putBig(b, CHILD_START, 8, x.childStartTicks());
     putBig(b, SUPERVISOR, 4, x.supervisorPid());
@@ -186,7 +188,7 @@ public final class StatusCodec {
     if (version >= 1) {
       OptionalInt lastExit = (b[EXT_FLAGS] & HAS_LAST_EXIT) != 0
           ? OptionalInt.of((int) getBig(b, LAST_EXIT, 4))
-          : OptionalInt.empty();
+          : (b[EXT_FLAGS] & LAST_EXIT_UNKNOWN) != 0 ? OptionalInt.of(Extension.EXIT_UNKNOWN) : OptionalInt.empty();
       Optional<Extension.Progress> progress = Optional.empty();
       Stage stage = length >= V2_SIZE && version >= 2 ? Stage.of(b[STAGE]) : null;
       if (stage != null) {

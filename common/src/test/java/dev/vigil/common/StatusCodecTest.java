@@ -194,6 +194,18 @@ class StatusCodecTest {
   }
 
   @Test
+  void anUnknownLastExitIsFlagBitOneWithNoWaitStatus() throws IOException {
+    Extension x = new Extension(99, 1, OptionalInt.of(Extension.EXIT_UNKNOWN), 0, 3);
+    Status s = new Status(STAMP, 0, false, Want.UP, false, Phase.DOWN, Optional.of(x));
+
+    byte[] b = StatusCodec.encode(s);
+
+    assertEquals(2, b[21], "bit 1: exited, how is unknown (an adopted child); bit 0 clear");
+    assertArrayEquals(new byte[4], Arrays.copyOfRange(b, 22, 26));
+    assertEquals(s, StatusCodec.decode(b, b.length));
+  }
+
+  @Test
   void extensionWithoutLastExitClearsTheFlag() throws IOException {
     Extension x = new Extension(99, 1, OptionalInt.empty(), 0, 3);
     Status s = new Status(STAMP, 0, false, Want.DOWN, false, Phase.DOWN, Optional.of(x));

@@ -671,6 +671,15 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public long startTicks(long pid) throws IOException {
+    java.util.OptionalLong ticks = ProcStat.field(pid, ProcStat.START_TIME);
+    if (ticks.isEmpty()) {
+      throw Errno.ESRCH.exception("pid " + pid);
+    }
+    return ticks.getAsLong();
+  }
+
+  @Override
   public int pidfdOpen(long pid) throws IOException {
     long fd = libc.syscall(SYS_PIDFD_OPEN, pid, 0);
     if (fd < 0) {

@@ -89,6 +89,38 @@ public final class Machine {
     return new Step(s, List.of(new Effect.WritePid(0), new Effect.WriteStatus(status(s, now, wall))));
   }
 
+  /**
+   * The first state when the last supervisor of the service died and its ./run did not: the
+   * process the old record names still runs with the start time recorded (pid and start time
+   * name one process), and is the service's process again. It is up since the time the record
+   * says, with the record's want, counts and readiness; if it was wanted down, it is taken down
+   * again. Nothing but the record is trusted: an older record without a stage or a start time
+   * is never adopted from (see the caller).
+   *
+   * @param old the record the last supervisor wrote
+   * @param startTicks the process's start time, as checked
+   */
+  public Step adopt(Status old, long startTicks, Config config, long now, Tai64n wall) {
+    Extension x = old.extension().orElseThrow();
+    long age = Math.max(0, (wall.unixSeconds() - old.stamp().unixSeconds()) * 1_000_000_000L
+        + wall.nanos() - old.stamp().nanos());
+    long startedAt = now - age;
+    Extension.Readiness readiness = x.readiness().orElse(config.ready() instanceof ReadyWhen.Up
+        ? new Extension.Readiness(Optional.of(old.stamp()), false, "") : Extension.Readiness.NONE);
+    Running child = new Running(old.pid(), startTicks, startedAt, old.paused(), old.termSent(), false, readiness);
+    Tai64n since = x.progress().map(Extension.Progress::since).orElse(old.stamp());
+    State s = new State(new Lifecycle.Up(child), old.want(), Leave.STAY, startedAt + THROTTLE_NANOS, old.stamp(),
+        since, new State.Counters(x.starts(), x.lastExit(), 0, OptionalLong.of(startedAt)), config);
+    if (old.want() == Want.DOWN) {
+      // the old supervisor was taking it down: begin again, by today's stop plan
+      Step again = on(s, new Event.Control(Command.DOWN), now, wall);
+      List<Effect> effects = new ArrayList<>(again.effects());
+      effects.add(0, new Effect.WritePid(old.pid()));
+      return new Step(again.next(), effects);
+    }
+    return new Step(s, List.of(new Effect.WritePid(old.pid()), new Effect.WriteStatus(status(s, now, wall))));
+  }
+
   public Step on(State s, Event event, long now, Tai64n wall) {
     return event.accept(new Transition(s, now, wall));
   }
@@ -243,10 +275,12 @@ public final class Machine {
       State next = s.with(s.counters().exited(waitStatus, fastDeaths))
           .notBefore(child.startedAt() + backoff(fastDeaths, s.config()));
       if (s.config().finish()) {
-        // runit's arguments: ./run's exit code, or -1 if a signal ended it, and the low byte
+        // runit's arguments: ./run's exit code, or -1 if a signal ended it, and the low byte;
+        // -1 -1 when neither is known (an adopted ./run)
+        boolean unknown = waitStatus == Extension.EXIT_UNKNOWN;
         effects.add(new Effect.Spawn(Lifecycle.Program.FINISH, List.of(
-            (waitStatus & 0x7f) == 0 ? Integer.toString(waitStatus >> 8 & 0xff) : "-1",
-            Integer.toString(waitStatus & 0xff))));
+            !unknown && (waitStatus & 0x7f) == 0 ? Integer.toString(waitStatus >> 8 & 0xff) : "-1",
+            unknown ? "-1" : Integer.toString(waitStatus & 0xff))));
         return step(next.with(Lifecycle.Starting.FINISH, wall));
       }
       return downAfter(next.stamped(wall));

@@ -3,6 +3,8 @@ package dev.vigil.supervise;
 import dev.vigil.common.Command;
 import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
+import dev.vigil.common.Extension;
+import dev.vigil.common.Phase;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.common.StatusCodec;
 import dev.vigil.common.Status;
@@ -41,6 +43,8 @@ public final class Service implements Effect.Handler {
   /** notify-socket: the largest datagram read whole (what is longer is cut), and how many a round. */
   private static final int DATAGRAM_READ = 4096;
   private static final int DATAGRAMS_PER_ROUND = 16;
+  /** sockaddr_un's sun_path: a socket path has at most this many bytes, its NUL included. */
+  private static final int SUN_PATH = 108;
 
   /** Why a directory could not be taken in charge: daemontools' words, without the program's name. */
   public static final class SetupFailure extends Exception {
@@ -69,6 +73,12 @@ public final class Service implements Effect.Handler {
   private ConfigFiles configFiles;
   private Timer timer;
   private Child child;
+  /**
+   * {@link #child} is the last supervisor's, adopted: not our child, so its exit status cannot
+   * be had (waitpid is for parents), and its pid may be reused once it exits (no zombie of ours
+   * holds it), so it is signalled through its pidfd.
+   */
+  private boolean adopted;
   /** A spawn's answer, taken after the rest of the step's effects. */
   private Event answer;
   /** Effects are being carried out: an answer that comes now waits for them to finish. */
@@ -83,6 +93,8 @@ public final class Service implements Effect.Handler {
   private int notifySocket = -1;
   /** ./run's spawner with NOTIFY_SOCKET in its environment, made with the socket. */
   private Os.Spawner notifySpawner;
+  /** The NOTIFY_SOCKET that spawner passes. */
+  private String notifyPath;
   private byte[] datagram;
   /** This child's notification-fd pipe: the end we read, and the end it gets; -1: none. */
   private int notification = -1;
@@ -151,6 +163,8 @@ public final class Service implements Effect.Handler {
     makeSuperviseDirectory();
     int lock = hold(or("unable to acquire " + show(ServiceDir.LOCK), () -> os.lock(dir, ServiceDir.LOCK)));
     machine = new Machine(name, ProcessHandle.current().pid(), lock);
+    // before anything is written: the record the last supervisor left may name its orphan
+    Optional<Status> orphaned = orphanedRecord();
     control = openControl();
     status = new AtomicFile(os, dir, ServiceDir.STATUS, ServiceDir.STATUS_NEW, show(ServiceDir.STATUS_NEW), warn);
     pidFile = new AtomicFile(os, dir, ServiceDir.PID, ServiceDir.PID_NEW, show(ServiceDir.PID_NEW), warn);
@@ -164,7 +178,13 @@ public final class Service implements Effect.Handler {
     if (ok.kind() != FileStat.Kind.FIFO) {
       throw new SetupFailure("unable to read " + show(ServiceDir.OK) + ": not a named pipe");
     }
-    Machine.Step first = machine.begin(normallyUp, config, clock.nanos(), clock.wall());
+    if (orphaned.isPresent() && config.ready() instanceof ReadyWhen.NotifySocket) {
+      // the orphan's NOTIFY_SOCKET names supervise/notify: have a socket there again
+      notifySpawner();
+    }
+    Machine.Step first = orphaned.isPresent()
+        ? machine.adopt(orphaned.get(), child.startTicks(), config, clock.nanos(), clock.wall())
+        : machine.begin(normallyUp, config, clock.nanos(), clock.wall());
     state = first.next();
     execute(first.effects());
     openFifo(ServiceDir.OK, "read");
@@ -172,6 +192,51 @@ public final class Service implements Effect.Handler {
       host.watch(control, this::readControl);
       return null;
     });
+  }
+
+  /**
+   * The record of a supervisor that died while its ./run ran on, with that process adopted as
+   * {@link #child}: vigil's record names the child's pid and its start time, and a process with
+   * that pid and that start time is the same process (a reused pid has a later start time). The
+   * pidfd is opened before the start time is compared, so it names the process that was
+   * checked. daemontools' and runit's records have no start time: nothing is adopted from them.
+   * Neither is a ./finish (it is not the service), nor anything when the record cannot be read.
+   */
+  private Optional<Status> orphanedRecord() throws SetupFailure {
+    Status old;
+    try {
+      byte[] b = os.readFile(dir, ServiceDir.STATUS, StatusCodec.MAX_SIZE);
+      old = StatusCodec.decode(b, b.length);
+    } catch (IOException e) {
+      // none, unreadable, or not a record (StatusFormatException): nothing to adopt
+      return Optional.empty();
+    }
+    long ticks = old.extension().map(Extension::childStartTicks).orElse(0L);
+    if (old.pid() == 0 || ticks == 0 || old.phase() != Phase.RUN) {
+      return Optional.empty();
+    }
+    int pidfd;
+    try {
+      pidfd = os.pidfdOpen(old.pid());
+    } catch (IOException gone) {
+      return Optional.empty();
+    }
+    try {
+      if (os.startTicks(old.pid()) == ticks) {
+        child = new Child(old.pid(), pidfd, ticks);
+        adopted = true;
+        // a process we cannot watch must not be left to run beside a second copy
+        or("unable to watch pid " + old.pid(), () -> {
+          host.watch(pidfd, this::reap);
+          return null;
+        });
+        return Optional.of(old);
+      }
+    } catch (IOException reused) {
+      // gone between the two looks
+    }
+    os.close(pidfd);
+    return Optional.empty();
   }
 
   /** No {@code down} file (a dangling symlink counts as none, as stat(2) follows it). */
@@ -306,7 +371,8 @@ public final class Service implements Effect.Handler {
     }
     OptionalInt exit;
     try {
-      exit = os.reap(child.pid());
+      // an adopted process is not ours to wait for: its pidfd said it has exited, and how is unknown
+      exit = adopted ? OptionalInt.of(Extension.EXIT_UNKNOWN) : os.reap(child.pid());
     } catch (IOException e) {
       // ECHILD: nobody else may reap our child, so this cannot happen; do not spin on the pidfd
       warn.accept("unable to wait for " + show(ServiceDir.RUN) + ": " + Errno.text(e));
@@ -435,29 +501,55 @@ public final class Service implements Effect.Handler {
   }
 
   /**
-   * Binds supervise/notify and makes the spawner that names it, once. NOTIFY_SOCKET names it
-   * through this process's descriptor of the service directory, {@code /proc/PID/fd/N/supervise/notify}:
-   * unchanged by a rename of the directory, and short whatever the directory's length
-   * (sun_path holds 108 bytes). A socket that cannot be bound is warned about at each start
-   * that asks for it, and ./run starts without NOTIFY_SOCKET.
+   * Binds supervise/notify (once) and makes the spawner that names it (again when the name
+   * changes). A socket that cannot be bound is warned about at each start that asks for it,
+   * and ./run starts without NOTIFY_SOCKET.
    */
   private Os.Spawner notifySpawner() {
-    if (notifySpawner != null) {
-      return notifySpawner;
-    }
     try {
-      notifySocket = os.bindDatagram(dir, ServiceDir.NOTIFY, FIFO_MODE);
-      host.watch(notifySocket, this::readNotifySocket);
-      datagram = new byte[DATAGRAM_READ];
-      String path = "/proc/" + ProcessHandle.current().pid() + "/fd/" + dir + "/" + ServiceDir.NOTIFY;
-      String run = "./" + ServiceDir.RUN;
-      notifySpawner = os.spawner(new SpawnSpec(dir, run, List.of(run), List.of("NOTIFY_SOCKET=" + path), stdio, true));
+      if (notifySocket < 0) {
+        notifySocket = os.bindDatagram(dir, ServiceDir.NOTIFY, FIFO_MODE);
+        host.watch(notifySocket, this::readNotifySocket);
+        datagram = new byte[DATAGRAM_READ];
+      }
+      String path = notifyPath();
+      if (notifySpawner == null || !path.equals(notifyPath)) {
+        String run = "./" + ServiceDir.RUN;
+        Os.Spawner made = os.spawner(new SpawnSpec(dir, run, List.of(run), List.of("NOTIFY_SOCKET=" + path), stdio, true));
+        if (notifySpawner != null) {
+          notifySpawner.close();
+        }
+        notifySpawner = made;
+        notifyPath = path;
+      }
       return notifySpawner;
     } catch (IOException e) {
       warn.accept("unable to bind " + show(ServiceDir.NOTIFY) + ": " + Errno.text(e));
       closeNotifySocket();
       return spawner;
     }
+  }
+
+  /**
+   * What NOTIFY_SOCKET says: the socket's absolute path as the directory is now called, which a
+   * child still reaches after this supervisor died and the next one bound the socket again; or,
+   * when that path does not fit sun_path's 108 bytes (or the directory cannot be named), the
+   * path through this process's descriptor of the directory, which is short whatever the
+   * directory's length and is unchanged by renames, but leads nowhere once this process is gone.
+   */
+  private String notifyPath() {
+    try {
+      Optional<String> at = os.readlink(Os.CWD, "/proc/self/fd/" + dir);
+      if (at.isPresent() && at.get().startsWith("/") && !at.get().endsWith(" (deleted)")) {
+        String path = at.get() + "/" + ServiceDir.NOTIFY;
+        if (path.getBytes(StandardCharsets.UTF_8).length < SUN_PATH) {
+          return path;
+        }
+      }
+    } catch (IOException e) {
+      // below
+    }
+    return "/proc/" + ProcessHandle.current().pid() + "/fd/" + dir + "/" + ServiceDir.NOTIFY;
   }
 
   /** ./run runs: listen to what it says of its readiness, as the settings of its start ask. */
@@ -617,7 +709,11 @@ public final class Service implements Effect.Handler {
   @Override
   public void signal(long pid, Signal signal) {
     try {
-      os.signal(pid, signal);
+      if (adopted && child != null && child.pid() == pid) {
+        os.signalPidfd(child.pidfd(), signal);
+      } else {
+        os.signal(pid, signal);
+      }
     } catch (ErrnoException e) {
       signalFailed(e, "pid " + pid);
     } catch (IOException e) {
@@ -670,6 +766,7 @@ public final class Service implements Effect.Handler {
     if (c != null) {
       host.unwatch(c.pidfd());
       child = null;
+      adopted = false;
     }
     return c;
   }
@@ -682,10 +779,13 @@ public final class Service implements Effect.Handler {
 
   /**
    * Set-up failed after the first child started (it cannot open ok: no descriptor left): that
-   * child must not run unsupervised.
+   * child must not run unsupervised. An adopted one is let go as it was found.
    */
   private void abandon() {
-    if (child != null) {
+    if (child != null && adopted) {
+      // it ran before us and runs on: the next supervisor adopts it
+      release(detachChild());
+    } else if (child != null) {
       Child c = detachChild();
       killAndReap(os, c);
     }

@@ -85,10 +85,8 @@ class SuperviseReadinessTest extends LiveTest {
     Files.writeString(dir.resolve("notify-socket"), "");
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
-    String socket = Proc.environment(child).get("NOTIFY_SOCKET");
-    assertEquals("/proc/" + s.pid() + "/fd/", socket.substring(0, socket.lastIndexOf("/fd/") + 4));
-    assertTrue(socket.endsWith("/supervise/notify"), socket);
-    assertEquals(dir.resolve("supervise/notify").toRealPath(), Path.of(socket).toRealPath());
+    assertEquals(dir.resolve("supervise/notify").toString(), Proc.environment(child).get("NOTIFY_SOCKET"),
+        "the absolute path, as it fits in sun_path");
     assertFalse(readiness(s.status()).since().isPresent());
 
     release(dir);

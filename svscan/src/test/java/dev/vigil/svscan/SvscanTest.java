@@ -283,6 +283,30 @@ class SvscanTest extends ServiceTest {
     assertFalse(Processes.alive(child));
   }
 
+  /** svscan killed and started again: every service's orphan is adopted, none runs twice. */
+  @Test
+  void aNewSvscanAdoptsTheOrphansOfAKilledOne() throws IOException {
+    List<Long> children = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      sleeper("s" + i);
+    }
+    SvscanProcess first = svscan();
+    for (int i = 1; i <= 5; i++) {
+      children.add(first.awaitChild("s" + i));
+    }
+    first.process().destroyForcibly();
+    Processes.awaitExit(first.process(), Await.DEFAULT);
+
+    SvscanProcess second = svscan();
+    for (int i = 1; i <= 5; i++) {
+      String name = "s" + i;
+      Status st = Await.value(name + " adopted", () -> second.status(name),
+          x -> x != null && x.extension().orElseThrow().supervisorPid() == second.pid());
+      assertEquals((long) children.get(i - 1), st.pid(), name);
+    }
+    assertEquals(5, TextFiles.lines(services.pidLog()).size(), "no second copy of any service");
+  }
+
   /** Readiness is the service's, in svscan's one JVM as in supervise (doc/service-dir.md). */
   @Test
   void eachServiceOfAnSvscanSaysWhenItIsReadyByItsOwnProtocol() throws IOException {

@@ -131,6 +131,13 @@ public interface Os {
    */
   int pidfdOpen(long pid) throws IOException;
 
+  /**
+   * The start time of process {@code pid} as the kernel reports it (field 22 of
+   * /proc/PID/stat, clock ticks since boot): with the pid, it names one process. ESRCH if there
+   * is no such process.
+   */
+  long startTicks(long pid) throws IOException;
+
   /** pidfd_send_signal(2): never reaches a process that took over the pid. ESRCH if it has exited. */
   void signalPidfd(int pidfd, Signal signal) throws IOException;
 
