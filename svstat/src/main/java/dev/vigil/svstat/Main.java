@@ -1,11 +1,8 @@
 package dev.vigil.svstat;
 
 import dev.vigil.common.Die;
-import dev.vigil.common.Errno;
 import dev.vigil.common.Exit;
 import dev.vigil.common.ServiceDir;
-import dev.vigil.common.ServiceIOException;
-import java.io.IOException;
 import java.io.PrintStream;
 
 /**
@@ -60,8 +57,8 @@ public final class Main {
       Report r = null;
       String problem = null;
       try {
-        r = report(ServiceDir.of(name), now);
-      } catch (Unreportable e) {
+        r = Report.read(ServiceDir.of(name), now);
+      } catch (Report.Unreportable e) {
         problem = e.getMessage();
       }
       if (form == Form.JSON) {
@@ -69,7 +66,7 @@ public final class Main {
       } else if (form == Form.FIELDS && r != null) {
         for (int f = 0; f < fields.length; f++) {
           String v = r.value(fields[f]);
-          lines.append(f == 0 ? "" : " ").append(v == null ? "-" : v);
+          lines.append(f == 0 ? "" : " ").append(v == null || v.isEmpty() ? "-" : Report.printable(v));
         }
       } else {
         lines.append(name).append(": ").append(r == null ? problem : r.line());
@@ -93,40 +90,5 @@ public final class Main {
       }
     }
     return names;
-  }
-
-  /** What went wrong with one directory, in daemontools' words: printed on its line. */
-  private static final class Unreportable extends Exception {
-    Unreportable(String problem) {
-      super(problem, null, false, false);
-    }
-  }
-
-  /** The service's report, or why there is none. */
-  private static Report report(ServiceDir dir, long now) throws Unreportable {
-    try {
-      dir.enter();
-    } catch (IOException e) {
-      throw new Unreportable("unable to chdir: " + Errno.text(e));
-    }
-    boolean normallyUp;
-    try {
-      normallyUp = dir.isNormallyUp();
-    } catch (IOException e) {
-      throw new Unreportable("unable to stat down: " + Errno.text(e));
-    }
-    try {
-      if (!dir.isSupervised()) {
-        throw new Unreportable("supervise not running");
-      }
-    } catch (ServiceIOException e) {
-      throw new Unreportable("unable to open supervise/ok: " + e.reason);
-    }
-    try {
-      return new Report(dir.readStatus(), normallyUp, now);
-    } catch (ServiceIOException e) {
-      String verb = e.step == ServiceIOException.Step.OPEN ? "open" : "read";
-      throw new Unreportable("unable to " + verb + " supervise/status: " + e.reason);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.svstat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.Extension;
 import dev.vigil.common.Phase;
@@ -31,6 +32,8 @@ class SvstatFormsTest extends ServiceTest {
   private static final long NOW = System.currentTimeMillis() / 1000;
   private static final Tai64n STARTED = Tai64n.ofUnix(NOW - 100, 0);
   private static final Tai64n NEXT = Tai64n.ofUnix(NOW + 1000, 0);
+  /** When a layout 3 service became ready: 60 s after it started. */
+  private static final Tai64n READY = Tai64n.ofUnix(NOW - 40, 0);
 
   private static Captured svstat(String... args) {
     return Captured.of(Main::run, args);
@@ -71,6 +74,47 @@ class SvstatFormsTest extends ServiceTest {
         Optional.of(new Extension(4321, 2, OptionalInt.of(lastExit), 777, 5, Optional.of(p)))));
   }
 
+  /** A layout 3 record of a running service: ready since {@link #READY} or not ready, with a status text. */
+  private static byte[] vigilWithReadiness(boolean ready, boolean stopping, String text) {
+    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STARTED, Optional.empty());
+    Extension.Readiness r = new Extension.Readiness(ready ? Optional.of(READY) : Optional.empty(), stopping, text);
+    return StatusCodec.encode(new Status(STARTED, 1234, false, Want.UP, false, Phase.RUN,
+        Optional.of(new Extension(4321, 2, OptionalInt.empty(), 777, 5, Optional.of(p), Optional.of(r)))));
+  }
+
+  private static String label(Tai64n t) {
+    return "@" + Long.toHexString(t.label()) + String.format("%08x", t.nanos());
+  }
+
+  @Test
+  void aLayout3RecordTellsReadinessAndTheStatusText() throws Exception {
+    String ready = withStatus("ready", vigilWithReadiness(true, false, "serving 3 clients")).name();
+    String notReady = withStatus("notready", vigilWithReadiness(false, false, "")).name();
+    long readyAgo = NOW - READY.unixSeconds() - (NOW - STARTED.unixSeconds());
+    assertOutput((ago, ahead) -> "true true " + label(READY) + " " + (ago + readyAgo) + " serving 3 clients\n"
+        + "true false - - -\n", "-o", "up,ready,readysince,readyfor,statustext", ready, notReady);
+    assertOutput((ago, ahead) -> ready + ": up (pid 1234) " + ago + " seconds\n"
+        + "  up for " + ago + " seconds, ready for " + (ago + readyAgo) + " seconds, 2 starts, supervisor pid 4321,"
+        + " status: serving 3 clients\n"
+        + notReady + ": up (pid 1234) " + ago + " seconds\n"
+        + "  up for " + ago + " seconds, not ready, 2 starts, supervisor pid 4321\n", "-l", ready, notReady);
+    assertOutput((ago, ahead) -> "{\"dir\":\"" + notReady + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
+        + "\"ready\":false,\"paused\":false,\"pid\":1234,\"pgid\":1234,\"exitcode\":-1,\"signal\":\"NA\",\"signum\":-1,"
+        + "\"updownsince\":\"" + label(STARTED) + "\",\"updownfor\":" + ago + ",\"stage\":\"up\",\"starts\":2,"
+        + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"supervisor\":4321,\"statustext\":\"\"}\n", "-j", notReady);
+  }
+
+  /** The service's words are its own: one line in -o and -l whatever they hold, exact in JSON. */
+  @Test
+  void aStatusTextStaysOnItsLine() throws Exception {
+    String odd = withStatus("odd", vigilWithReadiness(true, true, "a\nb\t\"c\" \\ d\u00e9")).name();
+    assertEquals(new Captured(0, "a?b?\"c\" \\ d\u00e9\n", ""), svstat("-o", "statustext", odd));
+    assertTrue(svstat("-j", odd).out().endsWith(",\"statustext\":\"a\\u000ab\\u0009\\\"c\\\" \\\\ d\u00e9\"}\n"),
+        () -> svstat("-j", odd).out());
+    String words = svstat("-l", odd).out().split("\n")[1];
+    assertTrue(words.contains(", announced stopping, ") && words.endsWith(", status: a?b?\"c\" \\ d\u00e9"), words);
+  }
+
   @Test
   void fieldsOfAVigilRecord() throws Exception {
     String svc = withStatus("svc", vigilDown()).name();
@@ -96,7 +140,7 @@ class SvstatFormsTest extends ServiceTest {
     String svc = withStatus("svc", vigilDown()).name();
     String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
     assertOutput((ago, ahead) -> "{\"dir\":\"" + svc + "\",\"up\":false,\"wantedup\":true,\"normallyup\":true,"
-        + "\"paused\":false,\"pid\":-1,\"pgid\":-1,\"exitcode\":1,\"signal\":\"NA\",\"signum\":-1,"
+        + "\"ready\":false,\"paused\":false,\"pid\":-1,\"pgid\":-1,\"exitcode\":1,\"signal\":\"NA\",\"signum\":-1,"
         + "\"updownsince\":\"" + since + "\",\"updownfor\":" + ago + ",\"stage\":\"down\",\"starts\":3,\"fastdeaths\":3,"
         + "\"nextstart\":" + ahead + ",\"stopsignals\":0,\"supervisor\":4321}\n", "-j", svc);
     assertEquals(new Captured(0, "{\"dir\":\"missing\",\"error\":\"unable to chdir: file does not exist\"}\n", ""),
@@ -110,9 +154,16 @@ class SvstatFormsTest extends ServiceTest {
     String rs = withStatus("rs", Arrays.copyOf(StatusCodec.encode(up), StatusCodec.RUNIT_SIZE)).name();
     assertEquals(new Captured(0, "true 1234 - - - - -\ntrue 1234 - - - - -\n", ""),
         svstat("-o", "up,pid,exitcode,signal,stage,starts,supervisor", dt, rs));
+    // without readiness in the record, ready is up (s6-svstat's rule for a service without notification)
+    Status down = Status.daemontools(STARTED, 0, false, Want.UP);
+    String dtDown = withStatus("dtdown", Arrays.copyOf(StatusCodec.encode(down), StatusCodec.DAEMONTOOLS_SIZE)).name();
+    String layout2 = withStatus("layout2", vigilUp(0)).name();
+    assertEquals(new Captured(0, "true " + label(STARTED) + " -\nfalse - -\ntrue " + label(STARTED) + " -\n", ""),
+        svstat("-o", "ready,readysince,statustext", dt, dtDown, layout2));
     String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
     assertOutput((ago, ahead) -> "{\"dir\":\"" + dt + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
-        + "\"paused\":false,\"pid\":1234,\"updownsince\":\"" + since + "\",\"updownfor\":" + ago + "}\n", "-j", dt);
+        + "\"ready\":true,\"paused\":false,\"pid\":1234,\"updownsince\":\"" + since + "\",\"readysince\":\"" + since
+        + "\",\"updownfor\":" + ago + ",\"readyfor\":" + ago + "}\n", "-j", dt);
     assertOutput((ago, ahead) -> dt + ": up (pid 1234) " + ago + " seconds\n  up for " + ago + " seconds\n", "-l", dt);
   }
 
