@@ -7,6 +7,7 @@ import dev.vigil.common.ServiceDir;
 import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Captured;
+import dev.vigil.fixtures.Exposition;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.fixtures.Services;
@@ -17,9 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * svstat -o, -l and -j through their launchers against our real supervise, as the issue asks:
- * a service that runs, then one in a crash loop whose record shows the exit code, the starts,
- * the quick deaths and the next start.
+ * svstat -o, -l, -j and --prometheus through their launchers against our real supervise, as the
+ * issue asks: a service that runs, then one in a crash loop whose record shows the exit code, the
+ * starts, the quick deaths and the next start.
  */
 class SvstatOnSuperviseTest extends ServiceTest {
   private static final Path BIN = Path.of(System.getProperty("vigil.home")).resolve("bin");
@@ -67,6 +68,15 @@ class SvstatOnSuperviseTest extends ServiceTest {
     // a service without a readiness protocol is ready when up: layout 3 says so, older records leave it out
     assertTrue(lines[1].matches("  up for \\d+ seconds(, ready for \\d+ seconds)?, 1 start, supervisor pid "
         + supervise.pid()), lines[1]);
+    Exposition e = Exposition.parse(svstat("--prometheus", "app").out());
+    assertEquals(List.of(0.0, 1.0, 1.0, 1.0, 1.0, 1.0, -1.0, 0.0, 0.0), List.of(
+        e.value("vigil_svstat_scrape_error", "app"), e.value("vigil_service_supervised", "app"),
+        e.value("vigil_service_up", "app"), e.value("vigil_service_ready", "app"),
+        e.value("vigil_service_wanted_up", "app"), e.value("vigil_service_starts_total", "app"),
+        e.value("vigil_service_last_exit_code", "app"), e.value("vigil_service_backoff_seconds", "app"),
+        e.value("vigil_service_fast_deaths", "app")));
+    double since = e.value("vigil_service_updown_timestamp_seconds", "app");
+    assertTrue(Math.abs(System.currentTimeMillis() / 1000.0 - since) < 60, () -> "came up at " + since);
   }
 
   @Test
@@ -87,5 +97,12 @@ class SvstatOnSuperviseTest extends ServiceTest {
     String[] lines = svstat("-l", "crash").out().split("\n");
     assertTrue(lines[1].matches("  down for \\d+ seconds, 3 starts, last exit: code 3, 3 quick deaths in a row,"
         + " next start in [0-4] seconds, supervisor pid \\d+"), lines[1]);
+    Exposition e = Exposition.parse(svstat("--prometheus", "crash").out());
+    assertEquals(List.of(0.0, 0.0, 1.0, 3.0, 3.0, 3.0), List.of(e.value("vigil_service_up", "crash"),
+        e.value("vigil_service_ready", "crash"), e.value("vigil_service_wanted_up", "crash"),
+        e.value("vigil_service_starts_total", "crash"), e.value("vigil_service_last_exit_code", "crash"),
+        e.value("vigil_service_fast_deaths", "crash")));
+    double backoff = e.value("vigil_service_backoff_seconds", "crash");
+    assertTrue(backoff >= 0 && backoff <= 4, () -> "backoff " + backoff);
   }
 }

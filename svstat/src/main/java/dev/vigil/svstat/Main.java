@@ -6,12 +6,13 @@ import dev.vigil.common.ServiceDir;
 import java.io.PrintStream;
 
 /**
- * {@code svstat [-l] [-j] [-o FIELD,...] dir ...}: one line per directory on stdout, {@code DIR: }
- * followed by the status or by what went wrong, worded as daemontools svstat words it; with
- * {@code -l} a second line with the rest of vigil's record, in words; with {@code -o} the chosen
- * fields; with {@code -j} one JSON object. Only those exact leading arguments are options:
- * anything else is a directory, as every argument is to daemontools' svstat. The exit code is
- * 0, or 100 for an unknown field.
+ * {@code svstat [-l] [-j] [-o FIELD,...] [--prometheus[=FILE]] dir ...}: one line per directory
+ * on stdout, {@code DIR: } followed by the status or by what went wrong, worded as daemontools
+ * svstat words it; with {@code -l} a second line with the rest of vigil's record, in words; with
+ * {@code -o} the chosen fields; with {@code -j} one JSON object; with {@code --prometheus} every
+ * directory in Prometheus' text format, on stdout or replacing FILE. Only those exact leading
+ * arguments are options: anything else is a directory, as every argument is to daemontools'
+ * svstat. The exit code is 0, 100 for a usage error, 111 when --prometheus cannot write.
  */
 public final class Main {
   static final String PROGRAM = "svstat";
@@ -30,12 +31,16 @@ public final class Main {
     }
   }
 
+  static final String USAGE = "svstat [-l | -j | -o FIELD,... | --prometheus[=FILE]] dir ...";
+  private static final String PROMETHEUS = "--prometheus";
+
   /** How each directory is printed. */
-  private enum Form { LINE, LONG, FIELDS, JSON }
+  private enum Form { LINE, LONG, FIELDS, JSON, PROMETHEUS }
 
   private static int svstat(String[] args, PrintStream out) {
     Form form = Form.LINE;
     String[] fields = null;
+    String file = null;
     int i = 0;
     for (; i < args.length; i++) {
       String a = args[i];
@@ -46,9 +51,18 @@ public final class Main {
       } else if (a.equals("-o") && i + 1 < args.length) {
         form = Form.FIELDS;
         fields = fields(args[++i]);
+      } else if (a.equals(PROMETHEUS) || a.startsWith(PROMETHEUS + "=")) {
+        form = Form.PROMETHEUS;
+        file = a.length() == PROMETHEUS.length() ? null : a.substring(PROMETHEUS.length() + 1);
+        if (file != null && file.isEmpty()) {
+          throw Die.usage(USAGE);
+        }
       } else {
         break;
       }
+    }
+    if (form == Form.PROMETHEUS) {
+      return prometheus(args, i, file, out);
     }
     StringBuilder lines = new StringBuilder();
     long now = System.currentTimeMillis() / 1000;
@@ -78,6 +92,35 @@ public final class Main {
     }
     out.print(lines);
     out.flush();
+    return Exit.OK;
+  }
+
+  /**
+   * Every directory from {@code args[first]} on, as Prometheus' text, in UTF-8 as the format
+   * requires whatever the locale: replacing {@code file}, or on {@code out}, where a failed write
+   * is fatal too (a cron job that redirects it to a file must not publish half of it).
+   */
+  private static int prometheus(String[] args, int first, String file, PrintStream out) {
+    java.util.List<Prometheus.Service> services = new java.util.ArrayList<>();
+    long now = System.currentTimeMillis() / 1000;
+    for (int i = first; i < args.length; i++) {
+      try {
+        services.add(new Prometheus.Service(args[i], Report.read(ServiceDir.of(args[i]), now), null));
+      } catch (Report.Unreportable e) {
+        services.add(new Prometheus.Service(args[i], null, e));
+      }
+    }
+    byte[] text = Prometheus.exposition(services).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (file != null) {
+      Textfile.replace(java.nio.file.Path.of(file), text);
+      return Exit.OK;
+    }
+    out.write(text, 0, text.length);
+    out.flush();
+    if (out.checkError()) {
+      // PrintStream keeps no errno
+      throw Die.fatal(Exit.TEMPORARY, "unable to write to stdout: " + dev.vigil.common.Errno.UNKNOWN);
+    }
     return Exit.OK;
   }
 

@@ -1,40 +1,35 @@
 package dev.vigil.svstat;
 
+import static dev.vigil.svstat.Records.NEXT;
+import static dev.vigil.svstat.Records.NOW;
+import static dev.vigil.svstat.Records.READY;
+import static dev.vigil.svstat.Records.STARTED;
+import static dev.vigil.svstat.Records.label;
+import static dev.vigil.svstat.Records.vigilDown;
+import static dev.vigil.svstat.Records.vigilUp;
+import static dev.vigil.svstat.Records.vigilWithReadiness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.common.Extension;
-import dev.vigil.common.Phase;
 import dev.vigil.common.ServiceDir;
-import dev.vigil.common.Stage;
 import dev.vigil.common.Status;
 import dev.vigil.common.StatusCodec;
-import dev.vigil.common.Tai64n;
 import dev.vigil.common.Want;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.PeerSupervisor;
 import dev.vigil.fixtures.ServiceTest;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * svstat -l, -o and -j, on hand-made records behind a fake supervisor (vigil's 76 bytes,
- * daemontools' 18, runit's 20) and on real daemontools and runit supervisors: what a record does
+ * svstat -l, -o and -j, on hand-made records behind a fake supervisor (vigil's layouts 2 and 3,
+ * daemontools' 18 bytes, runit's 20) and on real daemontools and runit supervisors: what a record does
  * not hold is left out, never made up.
  */
 class SvstatFormsTest extends ServiceTest {
-  /** A start in the past and a next start in the future, whole seconds apart from now. */
-  private static final long NOW = System.currentTimeMillis() / 1000;
-  private static final Tai64n STARTED = Tai64n.ofUnix(NOW - 100, 0);
-  private static final Tai64n NEXT = Tai64n.ofUnix(NOW + 1000, 0);
-  /** When a layout 3 service became ready: 60 s after it started. */
-  private static final Tai64n READY = Tai64n.ofUnix(NOW - 40, 0);
-
   private static Captured svstat(String... args) {
     return Captured.of(Main::run, args);
   }
@@ -56,34 +51,7 @@ class SvstatFormsTest extends ServiceTest {
   }
 
   private ServiceDir withStatus(String name, byte[] record) throws Exception {
-    ServiceDir dir = BrokenServices.supervised(services, processes, name);
-    Files.write(dir.status(), record);
-    return dir;
-  }
-
-  /** A vigil record: down after three quick deaths (the last exit code 1), the next start due. */
-  private static byte[] vigilDown() {
-    Extension.Progress p = new Extension.Progress(Stage.DOWN, 0, 3, STARTED, Optional.of(NEXT));
-    return StatusCodec.encode(new Status(STARTED, 0, false, Want.UP, false, Phase.DOWN,
-        Optional.of(new Extension(4321, 3, OptionalInt.of(0x100), 0, 5, Optional.of(p)))));
-  }
-
-  private static byte[] vigilUp(int lastExit) {
-    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STARTED, Optional.empty());
-    return StatusCodec.encode(new Status(STARTED, 1234, false, Want.UP, false, Phase.RUN,
-        Optional.of(new Extension(4321, 2, OptionalInt.of(lastExit), 777, 5, Optional.of(p)))));
-  }
-
-  /** A layout 3 record of a running service: ready since {@link #READY} or not ready, with a status text. */
-  private static byte[] vigilWithReadiness(boolean ready, boolean stopping, String text) {
-    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STARTED, Optional.empty());
-    Extension.Readiness r = new Extension.Readiness(ready ? Optional.of(READY) : Optional.empty(), stopping, text);
-    return StatusCodec.encode(new Status(STARTED, 1234, false, Want.UP, false, Phase.RUN,
-        Optional.of(new Extension(4321, 2, OptionalInt.empty(), 777, 5, Optional.of(p), Optional.of(r)))));
-  }
-
-  private static String label(Tai64n t) {
-    return "@" + Long.toHexString(t.label()) + String.format("%08x", t.nanos());
+    return Records.withStatus(services, processes, name, record);
   }
 
   @Test
@@ -101,7 +69,8 @@ class SvstatFormsTest extends ServiceTest {
     assertOutput((ago, ahead) -> "{\"dir\":\"" + notReady + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
         + "\"ready\":false,\"paused\":false,\"pid\":1234,\"pgid\":1234,\"exitcode\":-1,\"signal\":\"NA\",\"signum\":-1,"
         + "\"updownsince\":\"" + label(STARTED) + "\",\"updownfor\":" + ago + ",\"stage\":\"up\",\"starts\":2,"
-        + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"supervisor\":4321,\"statustext\":\"\"}\n", "-j", notReady);
+        + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"supervisor\":4321,\"statustext\":\"\"}\n",
+        "-j", notReady);
   }
 
   /** The service's words are its own: one line in -o and -l whatever they hold, exact in JSON. */
