@@ -8,6 +8,7 @@ import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.Exposition;
+import dev.vigil.fixtures.PluginOutput;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.fixtures.Services;
@@ -18,8 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * svstat -o, -l, -j and --prometheus through their launchers against our real supervise, as the
- * issue asks: a service that runs, then one in a crash loop whose record shows the exit code, the
+ * svstat -o, -l, -j and --prometheus, and svcheck, through their launchers against our real
+ * supervise, as the issue asks: a service that runs, then one in a crash loop whose record shows the exit code, the
  * starts, the quick deaths and the next start.
  */
 class SvstatOnSuperviseTest extends ServiceTest {
@@ -32,6 +33,13 @@ class SvstatOnSuperviseTest extends ServiceTest {
     assertEquals(0, c.exit(), c.toString());
     assertEquals("", c.err());
     return c;
+  }
+
+  /** svcheck through its launcher, read back strictly as a Nagios plugin's run. */
+  private PluginOutput svcheck(String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(BIN.resolve("svcheck").toString()));
+    command.addAll(List.of(args));
+    return PluginOutput.parse("SVCHECK", Processes.run(root, command));
   }
 
   private Process supervise(String name) throws IOException {
@@ -77,6 +85,11 @@ class SvstatOnSuperviseTest extends ServiceTest {
         e.value("vigil_service_fast_deaths", "app")));
     double since = e.value("vigil_service_updown_timestamp_seconds", "app");
     assertTrue(Math.abs(System.currentTimeMillis() / 1000.0 - since) < 60, () -> "came up at " + since);
+    PluginOutput check = svcheck("-w", "0", "app");
+    assertEquals("OK", check.state);
+    assertEquals("1 service up", check.text);
+    assertEquals(1.0, check.perfdata.get("app_starts").value());
+    assertEquals("WARNING", svcheck("-w", "100000", "app").state, "up for less than -w: a recent start");
   }
 
   @Test
@@ -104,5 +117,9 @@ class SvstatOnSuperviseTest extends ServiceTest {
         e.value("vigil_service_fast_deaths", "crash")));
     double backoff = e.value("vigil_service_backoff_seconds", "crash");
     assertTrue(backoff >= 0 && backoff <= 4, () -> "backoff " + backoff);
+    PluginOutput check = svcheck("crash");
+    assertEquals("CRITICAL", check.state);
+    assertTrue(check.text.matches("crash: down \\d+ seconds, normally up, want up, 3 quick deaths in a row"),
+        check.text);
   }
 }

@@ -156,7 +156,7 @@ public final class Report {
    * the service is not ready. {@code statustext} is the service's words, verbatim (see {@link
    * #printable}), and empty when it sent none.
    */
-  String value(String field) {
+  public String value(String field) {
     switch (field) {
       case "up":
         return Boolean.toString(s.isUp());
@@ -267,7 +267,7 @@ public final class Report {
   }
 
   /** daemontools' line. */
-  String line() {
+  public String line() {
     return StatusLine.format(s, nowUnix, normallyUp);
   }
 
