@@ -124,10 +124,11 @@ public final class Main {
         worst = worse(worst, state);
         continue;
       }
-      int state = judge(r, warning, critical);
+      StringBuilder why = new StringBuilder();
+      int state = judge(r, warning, critical, why);
       worst = worse(worst, state);
       if (state != OK) {
-        bySeverity.get(SEVERITY[state]).add(name + ": " + r.line() + reason(r, warning));
+        bySeverity.get(SEVERITY[state]).add(name + ": " + r.line() + why);
       } else if (r.isUp()) {
         up++;
       } else {
@@ -152,27 +153,30 @@ public final class Main {
     return new Verdict(worst, text.toString(), perfdata.toString());
   }
 
-  /** A running service's state; a down one is CRITICAL if wanted up. */
-  private static int judge(Report r, long warning, long critical) {
+  /**
+   * The service's state, and on {@code why} what svcheck adds to svstat's line (which already says
+   * {@code want up} and {@code paused}) to tell why it is not OK.
+   */
+  private static int judge(Report r, long warning, long critical, StringBuilder why) {
     if (!r.isUp()) {
+      String deaths = r.value("fastdeaths");
+      if (deaths != null && !deaths.equals("0")) {
+        why.append(", ").append(deaths).append(" quick deaths in a row");
+      }
       return r.wantsUp() ? CRITICAL : OK;
     }
     if (!r.isReady()) {
+      why.append(", not ready");
       return r.updownSeconds() > critical ? CRITICAL : WARNING;
     }
-    return r.isPaused() || r.updownSeconds() < warning ? WARNING : OK;
-  }
-
-  /** What svcheck adds to svstat's line to say why the state is not OK. */
-  private static String reason(Report r, long warning) {
-    if (!r.isUp()) {
-      String deaths = r.value("fastdeaths");
-      return deaths == null || deaths.equals("0") ? "" : ", " + deaths + " quick deaths in a row";
+    if (r.isPaused()) {
+      return WARNING;
     }
-    if (!r.isReady()) {
-      return ", not ready";
+    if (r.updownSeconds() < warning) {
+      why.append(", less than ").append(warning);
+      return WARNING;
     }
-    return r.isPaused() ? "" : ", less than " + warning; // svstat's line says paused
+    return OK;
   }
 
   private static String summary(int up, int down) {

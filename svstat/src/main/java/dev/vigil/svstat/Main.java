@@ -1,9 +1,15 @@
 package dev.vigil.svstat;
 
 import dev.vigil.common.Die;
+import dev.vigil.common.Errno;
 import dev.vigil.common.Exit;
 import dev.vigil.common.ServiceDir;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * {@code svstat [-l] [-j] [-o FIELD,...] [--prometheus[=FILE]] dir ...}: one line per directory
@@ -101,25 +107,26 @@ public final class Main {
    * is fatal too (a cron job that redirects it to a file must not publish half of it).
    */
   private static int prometheus(String[] args, int first, String file, PrintStream out) {
-    java.util.List<Prometheus.Service> services = new java.util.ArrayList<>();
+    List<Prometheus.Service> services = new ArrayList<>();
     long now = System.currentTimeMillis() / 1000;
-    for (int i = first; i < args.length; i++) {
+    // a directory given twice is reported once: its series twice would void the whole file
+    for (String name : new LinkedHashSet<>(List.of(args).subList(first, args.length))) {
       try {
-        services.add(new Prometheus.Service(args[i], Report.read(ServiceDir.of(args[i]), now), null));
+        services.add(new Prometheus.Service(name, Report.read(ServiceDir.of(name), now), null));
       } catch (Report.Unreportable e) {
-        services.add(new Prometheus.Service(args[i], null, e));
+        services.add(new Prometheus.Service(name, null, e));
       }
     }
-    byte[] text = Prometheus.exposition(services).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] text = Prometheus.exposition(services).getBytes(StandardCharsets.UTF_8);
     if (file != null) {
-      Textfile.replace(java.nio.file.Path.of(file), text);
+      Textfile.replace(Path.of(file), text);
       return Exit.OK;
     }
     out.write(text, 0, text.length);
     out.flush();
     if (out.checkError()) {
       // PrintStream keeps no errno
-      throw Die.fatal(Exit.TEMPORARY, "unable to write to stdout: " + dev.vigil.common.Errno.UNKNOWN);
+      throw Die.fatal(Exit.TEMPORARY, "unable to write to stdout: " + Errno.UNKNOWN);
     }
     return Exit.OK;
   }

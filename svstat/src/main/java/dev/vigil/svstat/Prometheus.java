@@ -40,18 +40,17 @@ final class Prometheus {
   record Service(String name, Report report, Report.Unreportable problem) {}
 
   /**
-   * The exposition for {@code services}, each directory name once (a name given twice would make
-   * duplicate series, which the collector rejects whole). A family without samples is left out;
-   * no services give the empty text, which the collector accepts.
+   * The exposition for {@code services}, whose names must differ (a series given twice makes the
+   * collector reject the whole file). A family without samples is left out; no services give the
+   * empty text, which the collector accepts.
    */
   static String exposition(List<Service> services) {
     StringBuilder b = new StringBuilder();
     for (String[] family : FAMILIES) {
       boolean described = false;
-      for (int i = 0; i < services.size(); i++) {
-        Service s = services.get(i);
+      for (Service s : services) {
         String value = value(family[0], s);
-        if (value == null || givenBefore(services, i)) {
+        if (value == null) {
           continue;
         }
         if (!described) {
@@ -65,15 +64,6 @@ final class Prometheus {
       }
     }
     return b.toString();
-  }
-
-  private static boolean givenBefore(List<Service> services, int index) {
-    for (int i = 0; i < index; i++) {
-      if (services.get(i).name().equals(services.get(index).name())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The family's sample for one service, or null for none. */

@@ -114,11 +114,6 @@ public final class Report {
     return readySince().isPresent();
   }
 
-  /** Whether the record holds readiness (layout 3), so that up and ready can differ. */
-  public boolean knowsReadiness() {
-    return r != null;
-  }
-
   /** When the service became ready; empty while it is not. */
   private Optional<Tai64n> readySince() {
     if (!s.isUp()) {
