@@ -38,8 +38,9 @@ class DocsTest {
   @Test
   void synopsesMatchThePrograms() throws IOException {
     assertEquals("svc [-" + Command.letters() + "] dir ...", synopsis(page("svc")));
-    assertEquals("svstat [-l | -j | -o FIELD,...] dir ...", synopsis(page("svstat")));
+    assertEquals("svstat [-l | -j | -o FIELD,... | --prometheus[=FILE]] dir ...", synopsis(page("svstat")));
     assertEquals("svok dir", synopsis(page("svok")));
+    assertEquals("svcheck [-w SECONDS] [-c SECONDS] dir ...", synopsis(page("svcheck")));
     assertEquals("supervise dir", synopsis(page("supervise")));
     assertEquals("svscan [dir]", synopsis(page("svscan")));
   }
@@ -85,8 +86,9 @@ class DocsTest {
   void everyExitCodeIsDocumented() throws IOException {
     Map<String, List<Integer>> codes = Map.of(
         "svc", List.of(0, 100),
-        "svstat", List.of(0, 100),
+        "svstat", List.of(0, 100, 111),
         "svok", List.of(0, 100, 111),
+        "svcheck", List.of(0, 1, 2, 3),
         "supervise", List.of(0, 100, 111),
         "svscan", List.of(0, 111));
     for (Map.Entry<String, List<Integer>> e : codes.entrySet()) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every program through its real launcher in the installed tree ({@code dist/target/vigil}),
@@ -91,6 +92,14 @@ class LaunchersTest extends ServiceTest {
     requireJdk(jdk);
     assertEquals(new Captured(0, "nowhere: unable to chdir: file does not exist\n", ""),
         run(jdk, bin("svstat"), "nowhere"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void svcheckWithoutArgumentsIsUnknown(String jdk) throws IOException {
+    requireJdk(jdk);
+    assertEquals(new Captured(3, "SVCHECK UNKNOWN - usage: svcheck [-w SECONDS] [-c SECONDS] dir ...\n", ""),
+        run(jdk, bin("svcheck")));
   }
 
   @ParameterizedTest
@@ -179,7 +188,7 @@ class LaunchersTest extends ServiceTest {
 
   @Test
   void theClientClasspathHoldsNoNativeCode() throws IOException {
-    for (String program : List.of("svc", "svstat", "svok")) {
+    for (String program : List.of("svc", "svstat", "svok", "svcheck")) {
       Captured c = run(System.getProperty("java.home"),
           Map.of("VIGIL_JAVA_OPTS", "-XshowSettings:properties"), bin(program));
       String classpath = c.err().lines().filter(l -> l.contains("java.class.path = "))
@@ -197,12 +206,13 @@ class LaunchersTest extends ServiceTest {
         run(System.getProperty("java.home"), link.toString(), "nowhere"));
   }
 
-  @Test
-  void theClientsUseTheirClassDataArchive() throws IOException {
-    Path archive = HOME.resolve("lib/cds/svstat.jsa");
+  @ParameterizedTest
+  @ValueSource(strings = {"svstat", "svcheck"})
+  void theClientsUseTheirClassDataArchive(String program) throws IOException {
+    Path archive = HOME.resolve("lib/cds/" + program + ".jsa");
     Assumptions.assumeTrue(Files.exists(archive), "no archive was made for this JDK");
     Captured c = run(System.getProperty("java.home"),
-        Map.of("VIGIL_JAVA_OPTS", "-Xlog:class+load=info:stderr"), bin("svstat"), "nowhere");
+        Map.of("VIGIL_JAVA_OPTS", "-Xlog:class+load=info:stderr"), bin(program), "nowhere");
     List<String> ours = new ArrayList<>();
     c.err().lines().filter(l -> l.contains("dev.vigil.")).forEach(ours::add);
     assertFalse(ours.isEmpty(), c.err());

@@ -4,17 +4,21 @@ import dev.vigil.common.Die;
 import dev.vigil.common.Errno;
 import dev.vigil.common.Exit;
 import dev.vigil.common.ServiceDir;
-import dev.vigil.common.ServiceIOException;
-import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
- * {@code svstat [-l] [-j] [-o FIELD,...] dir ...}: one line per directory on stdout, {@code DIR: }
- * followed by the status or by what went wrong, worded as daemontools svstat words it; with
- * {@code -l} a second line with the rest of vigil's record, in words; with {@code -o} the chosen
- * fields; with {@code -j} one JSON object. Only those exact leading arguments are options:
- * anything else is a directory, as every argument is to daemontools' svstat. The exit code is
- * 0, or 100 for an unknown field.
+ * {@code svstat [-l] [-j] [-o FIELD,...] [--prometheus[=FILE]] dir ...}: one line per directory
+ * on stdout, {@code DIR: } followed by the status or by what went wrong, worded as daemontools
+ * svstat words it; with {@code -l} a second line with the rest of vigil's record, in words; with
+ * {@code -o} the chosen fields; with {@code -j} one JSON object; with {@code --prometheus} every
+ * directory in Prometheus' text format, on stdout or replacing FILE. Only those exact leading
+ * arguments are options: anything else is a directory, as every argument is to daemontools'
+ * svstat. The exit code is 0, 100 for a usage error, 111 when --prometheus cannot write.
  */
 public final class Main {
   static final String PROGRAM = "svstat";
@@ -33,12 +37,16 @@ public final class Main {
     }
   }
 
+  static final String USAGE = "svstat [-l | -j | -o FIELD,... | --prometheus[=FILE]] dir ...";
+  private static final String PROMETHEUS = "--prometheus";
+
   /** How each directory is printed. */
-  private enum Form { LINE, LONG, FIELDS, JSON }
+  private enum Form { LINE, LONG, FIELDS, JSON, PROMETHEUS }
 
   private static int svstat(String[] args, PrintStream out) {
     Form form = Form.LINE;
     String[] fields = null;
+    String file = null;
     int i = 0;
     for (; i < args.length; i++) {
       String a = args[i];
@@ -49,9 +57,18 @@ public final class Main {
       } else if (a.equals("-o") && i + 1 < args.length) {
         form = Form.FIELDS;
         fields = fields(args[++i]);
+      } else if (a.equals(PROMETHEUS) || a.startsWith(PROMETHEUS + "=")) {
+        form = Form.PROMETHEUS;
+        file = a.length() == PROMETHEUS.length() ? null : a.substring(PROMETHEUS.length() + 1);
+        if (file != null && file.isEmpty()) {
+          throw Die.usage(USAGE);
+        }
       } else {
         break;
       }
+    }
+    if (form == Form.PROMETHEUS) {
+      return prometheus(args, i, file, out);
     }
     StringBuilder lines = new StringBuilder();
     long now = System.currentTimeMillis() / 1000;
@@ -60,8 +77,8 @@ public final class Main {
       Report r = null;
       String problem = null;
       try {
-        r = report(ServiceDir.of(name), now);
-      } catch (Unreportable e) {
+        r = Report.read(ServiceDir.of(name), now);
+      } catch (Report.Unreportable e) {
         problem = e.getMessage();
       }
       if (form == Form.JSON) {
@@ -69,7 +86,7 @@ public final class Main {
       } else if (form == Form.FIELDS && r != null) {
         for (int f = 0; f < fields.length; f++) {
           String v = r.value(fields[f]);
-          lines.append(f == 0 ? "" : " ").append(v == null ? "-" : v);
+          lines.append(f == 0 ? "" : " ").append(v == null || v.isEmpty() ? "-" : Report.printable(v));
         }
       } else {
         lines.append(name).append(": ").append(r == null ? problem : r.line());
@@ -84,6 +101,36 @@ public final class Main {
     return Exit.OK;
   }
 
+  /**
+   * Every directory from {@code args[first]} on, as Prometheus' text, in UTF-8 as the format
+   * requires whatever the locale: replacing {@code file}, or on {@code out}, where a failed write
+   * is fatal too (a cron job that redirects it to a file must not publish half of it).
+   */
+  private static int prometheus(String[] args, int first, String file, PrintStream out) {
+    List<Prometheus.Service> services = new ArrayList<>();
+    long now = System.currentTimeMillis() / 1000;
+    // a directory given twice is reported once: its series twice would void the whole file
+    for (String name : new LinkedHashSet<>(List.of(args).subList(first, args.length))) {
+      try {
+        services.add(new Prometheus.Service(name, Report.read(ServiceDir.of(name), now), null));
+      } catch (Report.Unreportable e) {
+        services.add(new Prometheus.Service(name, null, e));
+      }
+    }
+    byte[] text = Prometheus.exposition(services).getBytes(StandardCharsets.UTF_8);
+    if (file != null) {
+      Textfile.replace(Path.of(file), text);
+      return Exit.OK;
+    }
+    out.write(text, 0, text.length);
+    out.flush();
+    if (out.checkError()) {
+      // PrintStream keeps no errno
+      throw Die.fatal(Exit.TEMPORARY, "unable to write to stdout: " + Errno.UNKNOWN);
+    }
+    return Exit.OK;
+  }
+
   /** -o's list, each field checked: an unknown one is a usage error. */
   private static String[] fields(String list) {
     String[] names = list.split(",", -1);
@@ -93,40 +140,5 @@ public final class Main {
       }
     }
     return names;
-  }
-
-  /** What went wrong with one directory, in daemontools' words: printed on its line. */
-  private static final class Unreportable extends Exception {
-    Unreportable(String problem) {
-      super(problem, null, false, false);
-    }
-  }
-
-  /** The service's report, or why there is none. */
-  private static Report report(ServiceDir dir, long now) throws Unreportable {
-    try {
-      dir.enter();
-    } catch (IOException e) {
-      throw new Unreportable("unable to chdir: " + Errno.text(e));
-    }
-    boolean normallyUp;
-    try {
-      normallyUp = dir.isNormallyUp();
-    } catch (IOException e) {
-      throw new Unreportable("unable to stat down: " + Errno.text(e));
-    }
-    try {
-      if (!dir.isSupervised()) {
-        throw new Unreportable("supervise not running");
-      }
-    } catch (ServiceIOException e) {
-      throw new Unreportable("unable to open supervise/ok: " + e.reason);
-    }
-    try {
-      return new Report(dir.readStatus(), normallyUp, now);
-    } catch (ServiceIOException e) {
-      String verb = e.step == ServiceIOException.Step.OPEN ? "open" : "read";
-      throw new Unreportable("unable to " + verb + " supervise/status: " + e.reason);
-    }
   }
 }

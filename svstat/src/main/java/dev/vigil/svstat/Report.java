@@ -1,24 +1,33 @@
 package dev.vigil.svstat;
 
+import dev.vigil.common.Errno;
 import dev.vigil.common.Extension;
 import dev.vigil.common.ProcStat;
+import dev.vigil.common.ServiceDir;
+import dev.vigil.common.ServiceIOException;
 import dev.vigil.common.Stage;
 import dev.vigil.common.Status;
 import dev.vigil.common.Tai64n;
 import dev.vigil.common.Want;
 import dev.vigil.common.os.Signal;
+import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The one status of one service in svstat's other forms: a line of words ({@code -l}), chosen
- * fields ({@code -o}, s6-svstat's names where s6 has them) and JSON ({@code -j}). What the
- * supervisor's record does not hold (daemontools' and runit's have no exit status, no stage)
- * is left out of JSON and printed {@code -} as a field, never made up.
+ * fields ({@code -o}, s6-svstat's names where s6 has them) and JSON ({@code -j}); svstat
+ * {@code --prometheus} and svcheck read it too. What the supervisor's record does not hold
+ * (daemontools' and runit's have no exit status, no stage) is left out of JSON and printed
+ * {@code -} as a field, never made up. The one inference: a record without readiness (all but
+ * vigil's layout 3) counts a service as ready while it is up, as s6-svstat does for a service
+ * without readiness notification.
  */
-final class Report {
-  /** The fields -o takes, in the order -o lists them in its usage. */
+public final class Report {
+  /** The fields -o takes, in the order -o lists them in its usage (s6-svstat's order for s6's). */
   static final String[] FIELDS = {
-    "up", "wantedup", "normallyup", "paused", "pid", "pgid", "exitcode", "signal", "signum",
-    "updownsince", "updownfor", "stage", "starts", "fastdeaths", "nextstart", "stopsignals", "supervisor",
+    "up", "wantedup", "normallyup", "ready", "paused", "pid", "pgid", "exitcode", "signal", "signum",
+    "updownsince", "readysince", "updownfor", "readyfor", "stage", "starts", "fastdeaths", "nextstart",
+    "stopsignals", "supervisor", "statustext",
   };
 
   private final Status s;
@@ -26,6 +35,8 @@ final class Report {
   private final long nowUnix;
   private final Extension x;
   private final Extension.Progress p;
+  /** Layout 3's readiness; null in an older record (then ready means up). */
+  private final Extension.Readiness r;
 
   Report(Status s, boolean normallyUp, long nowUnix) {
     this.s = s;
@@ -33,6 +44,95 @@ final class Report {
     this.nowUnix = nowUnix;
     this.x = s.extension().orElse(null);
     this.p = x == null ? null : x.progress().orElse(null);
+    this.r = x == null ? null : x.readiness().orElse(null);
+  }
+
+  /**
+   * Why a directory cannot be reported on, in daemontools svstat's words (what svstat prints
+   * after {@code DIR: }), and whether that is because no supervisor runs on it.
+   */
+  public static final class Unreportable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * No supervisor runs on the directory, or it has none ({@code supervise/ok} missing): svok
+     * would exit 100. Otherwise the directory or its record could not be read.
+     */
+    public final boolean notSupervised;
+
+    Unreportable(String problem, boolean notSupervised) {
+      super(problem, null, false, false);
+      this.notSupervised = notSupervised;
+    }
+  }
+
+  /** The report on {@code dir} at {@code nowUnix} (wall-clock seconds), or why there is none. */
+  public static Report read(ServiceDir dir, long nowUnix) throws Unreportable {
+    try {
+      dir.enter();
+    } catch (IOException e) {
+      throw new Unreportable("unable to chdir: " + Errno.text(e), false);
+    }
+    boolean normallyUp;
+    try {
+      normallyUp = dir.isNormallyUp();
+    } catch (IOException e) {
+      throw new Unreportable("unable to stat down: " + Errno.text(e), false);
+    }
+    try {
+      if (!dir.isSupervised()) {
+        throw new Unreportable("supervise not running", true);
+      }
+    } catch (ServiceIOException e) {
+      throw new Unreportable("unable to open supervise/ok: " + e.reason, e.errno == Errno.ENOENT);
+    }
+    try {
+      return new Report(dir.readStatus(), normallyUp, nowUnix);
+    } catch (ServiceIOException e) {
+      String verb = e.step == ServiceIOException.Step.OPEN ? "open" : "read";
+      throw new Unreportable("unable to " + verb + " supervise/status: " + e.reason, false);
+    }
+  }
+
+  /** svstat's {@code up}: there is a child. */
+  public boolean isUp() {
+    return s.isUp();
+  }
+
+  /** svstat's {@code wantedup}. */
+  public boolean wantsUp() {
+    return s.want() == Want.UP;
+  }
+
+  /** svstat's {@code paused}. */
+  public boolean isPaused() {
+    return s.isUp() && s.paused();
+  }
+
+  /** svstat's {@code ready}: ready by the record's readiness, or up where it has none. */
+  public boolean isReady() {
+    return readySince().isPresent();
+  }
+
+  /** When the service became ready; empty while it is not. */
+  private Optional<Tai64n> readySince() {
+    if (!s.isUp()) {
+      return Optional.empty();
+    }
+    return r == null ? Optional.of(s.stamp()) : r.since();
+  }
+
+  /** svstat's {@code updownfor}: whole seconds since the pid last changed. */
+  public long updownSeconds() {
+    return secondsSince(s.stamp());
+  }
+
+  /** svstat's {@code updownsince} as unix time, in seconds with the record's microseconds. */
+  public String updownUnixTime() {
+    long micros = s.stamp().nanos() / 1000;
+    StringBuilder b = new StringBuilder().append(s.stamp().unixSeconds()).append('.');
+    pad(b, Long.toString(micros), 6);
+    return b.toString();
   }
 
   static boolean isField(String name) {
@@ -47,9 +147,11 @@ final class Report {
   /**
    * A field's value as {@code -o} prints it, s6-svstat's way where s6 has the field ({@code
    * true}/{@code false}, -1 for no pid or no exit code, {@code NA} for no signal), or null when
-   * this supervisor's record cannot tell.
+   * this supervisor's record cannot tell or, for {@code readysince} and {@code readyfor}, while
+   * the service is not ready. {@code statustext} is the service's words, verbatim (see {@link
+   * #printable}), and empty when it sent none.
    */
-  String value(String field) {
+  public String value(String field) {
     switch (field) {
       case "up":
         return Boolean.toString(s.isUp());
@@ -57,6 +159,8 @@ final class Report {
         return Boolean.toString(s.want() == Want.UP);
       case "normallyup":
         return Boolean.toString(normallyUp);
+      case "ready":
+        return Boolean.toString(isReady());
       case "paused":
         return Boolean.toString(s.isUp() && s.paused());
       case "pid":
@@ -71,8 +175,12 @@ final class Report {
         return x == null ? null : signalNumber();
       case "updownsince":
         return label(s.stamp());
+      case "readysince":
+        return readySince().isPresent() ? label(readySince().get()) : null;
       case "updownfor":
         return Long.toString(secondsSince(s.stamp()));
+      case "readyfor":
+        return readySince().isPresent() ? Long.toString(secondsSince(readySince().get())) : null;
       case "stage":
         return p == null ? null : p.stage().word();
       case "starts":
@@ -85,6 +193,8 @@ final class Report {
         return p == null ? null : Integer.toString(p.stopSignals());
       case "supervisor":
         return x == null ? null : Long.toString(x.supervisorPid());
+      case "statustext":
+        return r == null ? null : r.text();
       default:
         throw new IllegalArgumentException(field);
     }
@@ -152,7 +262,7 @@ final class Report {
   }
 
   /** daemontools' line. */
-  String line() {
+  public String line() {
     return StatusLine.format(s, nowUnix, normallyUp);
   }
 
@@ -166,6 +276,17 @@ final class Report {
       }
     } else {
       b.append(s.isUp() ? "up" : "down").append(" for ").append(secondsSince(s.stamp())).append(" seconds");
+    }
+    if (r != null) {
+      // only a record with readiness says so: elsewhere ready is up, which the line above tells
+      if (isReady()) {
+        b.append(", ready for ").append(secondsSince(readySince().get())).append(" seconds");
+      } else if (p.stage() == Stage.UP || p.stage() == Stage.STARTING) {
+        b.append(", not ready");
+      }
+      if (r.stopping()) {
+        b.append(", announced stopping");
+      }
     }
     if (x != null) {
       b.append(", ").append(x.starts()).append(x.starts() == 1 ? " start" : " starts");
@@ -185,7 +306,30 @@ final class Report {
     if (x != null) {
       b.append(", supervisor pid ").append(x.supervisorPid());
     }
+    if (r != null && !r.text().isEmpty()) {
+      b.append(", status: ").append(printable(r.text())); // last: the service's words may hold commas
+    }
     return b.toString();
+  }
+
+  /**
+   * {@code text} fit for one line of output: each control character (a newline would split the
+   * line) shown as {@code ?}, as ls shows them on a terminal. JSON escapes them instead.
+   */
+  public static String printable(String text) {
+    StringBuilder b = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (b == null) {
+          b = new StringBuilder(text.length()).append(text, 0, i);
+        }
+        b.append('?');
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? text : b.toString();
   }
 
   /** svstat -j: one JSON object with every field this record holds. */
@@ -198,7 +342,8 @@ final class Report {
         continue;
       }
       b.append(",\"").append(f).append("\":");
-      if (f.equals("updownsince") || f.equals("stage") || f.equals("signal")) {
+      if (f.equals("updownsince") || f.equals("readysince") || f.equals("stage") || f.equals("signal")
+          || f.equals("statustext")) {
         quote(b, v);
       } else {
         b.append(v);

@@ -1,37 +1,35 @@
 package dev.vigil.svstat;
 
+import static dev.vigil.svstat.Records.NEXT;
+import static dev.vigil.svstat.Records.NOW;
+import static dev.vigil.svstat.Records.READY;
+import static dev.vigil.svstat.Records.STARTED;
+import static dev.vigil.svstat.Records.label;
+import static dev.vigil.svstat.Records.vigilDown;
+import static dev.vigil.svstat.Records.vigilUp;
+import static dev.vigil.svstat.Records.vigilWithReadiness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.common.Extension;
-import dev.vigil.common.Phase;
 import dev.vigil.common.ServiceDir;
-import dev.vigil.common.Stage;
 import dev.vigil.common.Status;
 import dev.vigil.common.StatusCodec;
-import dev.vigil.common.Tai64n;
 import dev.vigil.common.Want;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.PeerSupervisor;
 import dev.vigil.fixtures.ServiceTest;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * svstat -l, -o and -j, on hand-made records behind a fake supervisor (vigil's 76 bytes,
- * daemontools' 18, runit's 20) and on real daemontools and runit supervisors: what a record does
+ * svstat -l, -o and -j, on hand-made records behind a fake supervisor (vigil's layouts 2 and 3,
+ * daemontools' 18 bytes, runit's 20) and on real daemontools and runit supervisors: what a record does
  * not hold is left out, never made up.
  */
 class SvstatFormsTest extends ServiceTest {
-  /** A start in the past and a next start in the future, whole seconds apart from now. */
-  private static final long NOW = System.currentTimeMillis() / 1000;
-  private static final Tai64n STARTED = Tai64n.ofUnix(NOW - 100, 0);
-  private static final Tai64n NEXT = Tai64n.ofUnix(NOW + 1000, 0);
-
   private static Captured svstat(String... args) {
     return Captured.of(Main::run, args);
   }
@@ -53,22 +51,37 @@ class SvstatFormsTest extends ServiceTest {
   }
 
   private ServiceDir withStatus(String name, byte[] record) throws Exception {
-    ServiceDir dir = BrokenServices.supervised(services, processes, name);
-    Files.write(dir.status(), record);
-    return dir;
+    return Records.withStatus(services, processes, name, record);
   }
 
-  /** A vigil record: down after three quick deaths (the last exit code 1), the next start due. */
-  private static byte[] vigilDown() {
-    Extension.Progress p = new Extension.Progress(Stage.DOWN, 0, 3, STARTED, Optional.of(NEXT));
-    return StatusCodec.encode(new Status(STARTED, 0, false, Want.UP, false, Phase.DOWN,
-        Optional.of(new Extension(4321, 3, OptionalInt.of(0x100), 0, 5, Optional.of(p)))));
+  @Test
+  void aLayout3RecordTellsReadinessAndTheStatusText() throws Exception {
+    String ready = withStatus("ready", vigilWithReadiness(true, false, "serving 3 clients")).name();
+    String notReady = withStatus("notready", vigilWithReadiness(false, false, "")).name();
+    long readyAgo = NOW - READY.unixSeconds() - (NOW - STARTED.unixSeconds());
+    assertOutput((ago, ahead) -> "true true " + label(READY) + " " + (ago + readyAgo) + " serving 3 clients\n"
+        + "true false - - -\n", "-o", "up,ready,readysince,readyfor,statustext", ready, notReady);
+    assertOutput((ago, ahead) -> ready + ": up (pid 1234) " + ago + " seconds\n"
+        + "  up for " + ago + " seconds, ready for " + (ago + readyAgo) + " seconds, 2 starts, supervisor pid 4321,"
+        + " status: serving 3 clients\n"
+        + notReady + ": up (pid 1234) " + ago + " seconds\n"
+        + "  up for " + ago + " seconds, not ready, 2 starts, supervisor pid 4321\n", "-l", ready, notReady);
+    assertOutput((ago, ahead) -> "{\"dir\":\"" + notReady + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
+        + "\"ready\":false,\"paused\":false,\"pid\":1234,\"pgid\":1234,\"exitcode\":-1,\"signal\":\"NA\",\"signum\":-1,"
+        + "\"updownsince\":\"" + label(STARTED) + "\",\"updownfor\":" + ago + ",\"stage\":\"up\",\"starts\":2,"
+        + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"supervisor\":4321,\"statustext\":\"\"}\n",
+        "-j", notReady);
   }
 
-  private static byte[] vigilUp(int lastExit) {
-    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STARTED, Optional.empty());
-    return StatusCodec.encode(new Status(STARTED, 1234, false, Want.UP, false, Phase.RUN,
-        Optional.of(new Extension(4321, 2, OptionalInt.of(lastExit), 777, 5, Optional.of(p)))));
+  /** The service's words are its own: one line in -o and -l whatever they hold, exact in JSON. */
+  @Test
+  void aStatusTextStaysOnItsLine() throws Exception {
+    String odd = withStatus("odd", vigilWithReadiness(true, true, "a\nb\t\"c\" \\ d\u00e9")).name();
+    assertEquals(new Captured(0, "a?b?\"c\" \\ d\u00e9\n", ""), svstat("-o", "statustext", odd));
+    assertTrue(svstat("-j", odd).out().endsWith(",\"statustext\":\"a\\u000ab\\u0009\\\"c\\\" \\\\ d\u00e9\"}\n"),
+        () -> svstat("-j", odd).out());
+    String words = svstat("-l", odd).out().split("\n")[1];
+    assertTrue(words.contains(", announced stopping, ") && words.endsWith(", status: a?b?\"c\" \\ d\u00e9"), words);
   }
 
   @Test
@@ -96,7 +109,7 @@ class SvstatFormsTest extends ServiceTest {
     String svc = withStatus("svc", vigilDown()).name();
     String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
     assertOutput((ago, ahead) -> "{\"dir\":\"" + svc + "\",\"up\":false,\"wantedup\":true,\"normallyup\":true,"
-        + "\"paused\":false,\"pid\":-1,\"pgid\":-1,\"exitcode\":1,\"signal\":\"NA\",\"signum\":-1,"
+        + "\"ready\":false,\"paused\":false,\"pid\":-1,\"pgid\":-1,\"exitcode\":1,\"signal\":\"NA\",\"signum\":-1,"
         + "\"updownsince\":\"" + since + "\",\"updownfor\":" + ago + ",\"stage\":\"down\",\"starts\":3,\"fastdeaths\":3,"
         + "\"nextstart\":" + ahead + ",\"stopsignals\":0,\"supervisor\":4321}\n", "-j", svc);
     assertEquals(new Captured(0, "{\"dir\":\"missing\",\"error\":\"unable to chdir: file does not exist\"}\n", ""),
@@ -110,9 +123,16 @@ class SvstatFormsTest extends ServiceTest {
     String rs = withStatus("rs", Arrays.copyOf(StatusCodec.encode(up), StatusCodec.RUNIT_SIZE)).name();
     assertEquals(new Captured(0, "true 1234 - - - - -\ntrue 1234 - - - - -\n", ""),
         svstat("-o", "up,pid,exitcode,signal,stage,starts,supervisor", dt, rs));
+    // without readiness in the record, ready is up (s6-svstat's rule for a service without notification)
+    Status down = Status.daemontools(STARTED, 0, false, Want.UP);
+    String dtDown = withStatus("dtdown", Arrays.copyOf(StatusCodec.encode(down), StatusCodec.DAEMONTOOLS_SIZE)).name();
+    String layout2 = withStatus("layout2", vigilUp(0)).name();
+    assertEquals(new Captured(0, "true " + label(STARTED) + " -\nfalse - -\ntrue " + label(STARTED) + " -\n", ""),
+        svstat("-o", "ready,readysince,statustext", dt, dtDown, layout2));
     String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
     assertOutput((ago, ahead) -> "{\"dir\":\"" + dt + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
-        + "\"paused\":false,\"pid\":1234,\"updownsince\":\"" + since + "\",\"updownfor\":" + ago + "}\n", "-j", dt);
+        + "\"ready\":true,\"paused\":false,\"pid\":1234,\"updownsince\":\"" + since + "\",\"readysince\":\"" + since
+        + "\",\"updownfor\":" + ago + ",\"readyfor\":" + ago + "}\n", "-j", dt);
     assertOutput((ago, ahead) -> dt + ": up (pid 1234) " + ago + " seconds\n  up for " + ago + " seconds\n", "-l", dt);
   }
 
