@@ -60,6 +60,7 @@ def service(work, stamp, label):
     os.mkdir(directory)
     shutil.copy(stamp, os.path.join(directory, "run"))
     os.chmod(os.path.join(directory, "run"), 0o755)
+    sv.no_backoff(directory)
     return directory
 
 

@@ -692,6 +692,7 @@ def part_restart(work, vigil_bin, stamp, logger, n, samples, width, have_dt, kil
     make_tree(path, names)
     os.mkdir(os.path.join(path, "stamp"))
     write_run(os.path.join(path, "stamp"), copy_of=stamp)
+    sv.no_backoff(os.path.join(path, "stamp"))
     scan = Scan(VIGIL, "vigil", [os.path.join(vigil_bin, "svscan")], path, work)
     peer = None
     log_result = None
@@ -850,6 +851,7 @@ def log_pipe(work, logger, scan, kills, logger_restarts):
     staging = os.path.join(work, "staging-pipe")
     os.makedirs(os.path.join(staging, "pipe", "log"))
     write_run(os.path.join(staging, "pipe"), WRITER_RUN)
+    sv.no_backoff(os.path.join(staging, "pipe"))
     write_run(os.path.join(staging, "pipe", "log"), copy_of=logger)
     pair = os.path.join(scan.dir, "pipe")
     fds0 = fd_count(scan.pid)
