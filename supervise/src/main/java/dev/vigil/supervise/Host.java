@@ -33,6 +33,7 @@ public final class Host {
   }
 
   private static final int READY_PER_ROUND = 64;
+  private static final long SHORT_WAIT_NANOS = 10_000_000;
   /**
    * At most this many spawns per round: each one blocks the loop until its child has exec'd
    * (posix_spawn's vfork), a few milliseconds each, so a mass start (svscan taking thousands
@@ -216,7 +217,13 @@ public final class Host {
     }
   }
 
-  /** Milliseconds until the earliest timer, rounded up; -1 (wait forever) if there is none. */
+  /**
+   * Milliseconds to wait for the earliest timer; -1 (for ever) if there is none. The kernel lets
+   * a poll timeout run late by 0.1% of its length (select_estimate_accuracy: 2 ms on a 2 s step
+   * of a stop schedule, 60 ms on a 60 s backoff), so a longer wait ends 0.2% early and the loop
+   * waits again for the rest, whose slack is then microseconds; a wait of up to 10 ms is
+   * rounded up. One more wake-up per long timer, and deadlines are kept to within a millisecond.
+   */
   private long timeoutMillis() {
     while (!timers.isEmpty() && !timers.peek().isCurrent()) {
       timers.poll();
@@ -225,6 +232,12 @@ public final class Host {
       return -1;
     }
     long nanos = timers.peek().at - clock.nanos();
-    return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+    if (nanos <= 0) {
+      return 0;
+    }
+    if (nanos <= SHORT_WAIT_NANOS) {
+      return (nanos + 999_999) / 1_000_000;
+    }
+    return (nanos - nanos / 500) / 1_000_000;
   }
 }

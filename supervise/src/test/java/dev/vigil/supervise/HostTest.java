@@ -94,6 +94,19 @@ class HostTest {
     assertEquals(List.of("b", "a", "c"), log);
   }
 
+  /**
+   * The kernel makes a poll timeout late by 0.1% of its length; a long wait ends early and the
+   * rest is waited for again, so a 2 s step of a stop schedule is not 2 ms late.
+   */
+  @Test
+  void aLongWaitEndsEarlyAndTheRestIsWaitedForAgain() throws IOException {
+    long start = clock.nanos();
+    host.timer(() -> log.add("at " + (clock.nanos() - start) / 1_000_000 + " ms")).at(start + 2_000_000_000L);
+    runUntilIdle();
+    assertEquals(List.of("at 2000 ms"), log);
+    assertEquals(List.of(1996L, 4L, -1L), os.awaited, "0.2% early, then the rest; then nothing is due");
+  }
+
   @Test
   void terminateRunsTheTerminateActionOnTheLoopAndTheDefaultFinishes() throws IOException {
     host.onTerminate(() -> {

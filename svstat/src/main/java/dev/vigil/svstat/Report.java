@@ -168,11 +168,11 @@ public final class Report {
       case "pgid":
         return pgid();
       case "exitcode":
-        return x == null ? null : exitCode();
+        return x == null || exitUnknown() ? null : exitCode();
       case "signal":
-        return x == null ? null : signalName();
+        return x == null || exitUnknown() ? null : signalName();
       case "signum":
-        return x == null ? null : signalNumber();
+        return x == null || exitUnknown() ? null : signalNumber();
       case "updownsince":
         return label(s.stamp());
       case "readysince":
@@ -210,6 +210,11 @@ public final class Report {
     }
     java.util.OptionalLong group = ProcStat.field(s.pid(), ProcStat.PROCESS_GROUP);
     return group.isPresent() ? Long.toString(group.getAsLong()) : null;
+  }
+
+  /** The last child was adopted: it exited, and how cannot be known (doc/supervise.md). */
+  private boolean exitUnknown() {
+    return x.lastExit().isPresent() && x.lastExit().getAsInt() == Extension.EXIT_UNKNOWN;
   }
 
   private String exitCode() {
@@ -290,7 +295,9 @@ public final class Report {
     }
     if (x != null) {
       b.append(", ").append(x.starts()).append(x.starts() == 1 ? " start" : " starts");
-      if (x.lastExit().isPresent()) {
+      if (exitUnknown()) {
+        b.append(", last exit: unknown (adopted)");
+      } else if (x.lastExit().isPresent()) {
         String code = exitCode();
         b.append(", last exit: ").append(code.equals("-1") ? "killed by " + signalName() : "code " + code);
       }

@@ -4,14 +4,18 @@ import static dev.vigil.svstat.Records.NEXT;
 import static dev.vigil.svstat.Records.NOW;
 import static dev.vigil.svstat.Records.READY;
 import static dev.vigil.svstat.Records.STARTED;
+import static dev.vigil.svstat.Records.SUPERVISOR;
 import static dev.vigil.svstat.Records.label;
 import static dev.vigil.svstat.Records.vigilDown;
 import static dev.vigil.svstat.Records.vigilUp;
 import static dev.vigil.svstat.Records.vigilWithReadiness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.common.Extension;
 import dev.vigil.common.ServiceDir;
+import dev.vigil.common.Stage;
 import dev.vigil.common.Status;
 import dev.vigil.common.StatusCodec;
 import dev.vigil.common.Want;
@@ -50,6 +54,12 @@ class SvstatFormsTest extends ServiceTest {
     }
   }
 
+  /**
+   * A pid no process can have (Linux's pid_max is at most 2^22): svstat looks for the process
+   * group of the pid in a daemontools record, and must find none here.
+   */
+  private static final long NOBODY = 4_194_305;
+
   private ServiceDir withStatus(String name, byte[] record) throws Exception {
     return Records.withStatus(services, processes, name, record);
   }
@@ -71,6 +81,20 @@ class SvstatFormsTest extends ServiceTest {
         + "\"updownsince\":\"" + label(STARTED) + "\",\"updownfor\":" + ago + ",\"stage\":\"up\",\"starts\":2,"
         + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"supervisor\":4321,\"statustext\":\"\"}\n",
         "-j", notReady);
+  }
+
+  /** An adopted child's end cannot be known: never shown as an exit code or a signal. */
+  @Test
+  void anUnknownLastExitIsNoExitCodeAndNoSignal() throws Exception {
+    Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STARTED, java.util.Optional.empty());
+    Status st = new Status(STARTED, 1234, false, Want.UP, false, dev.vigil.common.Phase.RUN,
+        java.util.Optional.of(new Extension(SUPERVISOR, 3, java.util.OptionalInt.of(Extension.EXIT_UNKNOWN), 5,
+            3, java.util.Optional.of(p))));
+    String svc = withStatus("adopted", StatusCodec.encode(st)).name();
+    assertEquals(new Captured(0, "- - -\n", ""), svstat("-o", "exitcode,signal,signum", svc));
+    assertTrue(svstat("-l", svc).out().contains(", 3 starts, last exit: unknown (adopted)"), () -> svstat("-l", svc).out());
+    String json = svstat("-j", svc).out();
+    assertFalse(json.contains("\"exitcode\"") || json.contains("\"signal\"") || json.contains("\"signum\""), json);
   }
 
   /** The service's words are its own: one line in -o and -l whatever they hold, exact in JSON. */
@@ -118,10 +142,10 @@ class SvstatFormsTest extends ServiceTest {
 
   @Test
   void daemontoolsAndRunitRecordsLeaveVigilsFieldsOut() throws Exception {
-    Status up = Status.daemontools(STARTED, 1234, false, Want.UP);
+    Status up = Status.daemontools(STARTED, NOBODY, false, Want.UP);
     String dt = withStatus("dt", Arrays.copyOf(StatusCodec.encode(up), StatusCodec.DAEMONTOOLS_SIZE)).name();
     String rs = withStatus("rs", Arrays.copyOf(StatusCodec.encode(up), StatusCodec.RUNIT_SIZE)).name();
-    assertEquals(new Captured(0, "true 1234 - - - - -\ntrue 1234 - - - - -\n", ""),
+    assertEquals(new Captured(0, "true " + NOBODY + " - - - - -\ntrue " + NOBODY + " - - - - -\n", ""),
         svstat("-o", "up,pid,exitcode,signal,stage,starts,supervisor", dt, rs));
     // without readiness in the record, ready is up (s6-svstat's rule for a service without notification)
     Status down = Status.daemontools(STARTED, 0, false, Want.UP);
@@ -131,9 +155,9 @@ class SvstatFormsTest extends ServiceTest {
         svstat("-o", "ready,readysince,statustext", dt, dtDown, layout2));
     String since = "@" + Long.toHexString(STARTED.label()) + String.format("%08x", STARTED.nanos());
     assertOutput((ago, ahead) -> "{\"dir\":\"" + dt + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
-        + "\"ready\":true,\"paused\":false,\"pid\":1234,\"updownsince\":\"" + since + "\",\"readysince\":\"" + since
+        + "\"ready\":true,\"paused\":false,\"pid\":" + NOBODY + ",\"updownsince\":\"" + since + "\",\"readysince\":\"" + since
         + "\",\"updownfor\":" + ago + ",\"readyfor\":" + ago + "}\n", "-j", dt);
-    assertOutput((ago, ahead) -> dt + ": up (pid 1234) " + ago + " seconds\n  up for " + ago + " seconds\n", "-l", dt);
+    assertOutput((ago, ahead) -> dt + ": up (pid " + NOBODY + ") " + ago + " seconds\n  up for " + ago + " seconds\n", "-l", dt);
   }
 
   @Test
