@@ -97,6 +97,12 @@ public final class JnrOs implements Os {
   private static final int FILE_ACTIONS_SIZE = 256;
   private static final int SIGSET_SIZE = 128;
   private static final int MAX_EVENTS = 64;
+  /**
+   * Without the closefrom file action, how many numbers above the highest descriptor open at the
+   * listing are closed too (see {@code Plan.addActions}): far more than the JVM's own threads
+   * hold open at once.
+   */
+  private static final int UNLISTED_MARGIN = 64;
 
   private final Libc libc;
   private final Runtime runtime;
@@ -510,7 +516,7 @@ public final class JnrOs implements Os {
       envp = spec.environment().isEmpty() ? environ : array(environment(spec.environment()));
       libc.posix_spawn_file_actions_init(actions);
       if (closefromAction) {
-        addActions(List.of());
+        addActions(-1);
       }
     }
 
@@ -536,9 +542,10 @@ public final class JnrOs implements Os {
      * The file actions, in the order the child needs them: working directory first (the
      * directory descriptor is closed later), then the descriptor map by way of fresh numbers
      * above every number involved (so that no dup2 overwrites a source another one still
-     * needs), then every other descriptor closed.
+     * needs), then every other descriptor closed: without closefrom, every number up to
+     * {@code lastOpen} (the highest one open a moment ago) and some more.
      */
-    private void addActions(List<Integer> openNow) {
+    private void addActions(int lastOpen) {
       if (fchdirAction) {
         libc.posix_spawn_file_actions_addfchdir_np(actions, spec.directory());
       }
@@ -569,14 +576,15 @@ public final class JnrOs implements Os {
       if (closefromAction) {
         libc.posix_spawn_file_actions_addclosefrom_np(actions, top + 1);
       } else {
-        // the spare numbers are above top too, and so are closed here once used
-        for (int fd : openNow) {
-          if (fd > top) {
-            libc.posix_spawn_file_actions_addclose(actions, fd);
-          }
-        }
+        // Every number, not only those listed: another thread may open a descriptor between
+        // the listing and the spawn, and the JVM's own do so without close-on-exec (HotSpot's
+        // compiler threads read cgroup files with a plain fopen; one reached a test's child).
+        // A new descriptor takes the lowest free number, in a gap the listing left or just
+        // above lastOpen: closed here unless more than UNLISTED_MARGIN are open at once.
+        // The spare numbers are in the range too, and so are closed once used.
         int spares = identity ? 0 : fds.size();
-        for (int fd = highest + 1; fd <= highest + spares; fd++) {
+        int last = Math.max(lastOpen, highest + spares) + UNLISTED_MARGIN;
+        for (int fd = top + 1; fd <= last; fd++) {
           libc.posix_spawn_file_actions_addclose(actions, fd);
         }
       }
@@ -594,7 +602,7 @@ public final class JnrOs implements Os {
       if (!closefromAction) {
         libc.posix_spawn_file_actions_destroy(actions);
         libc.posix_spawn_file_actions_init(actions);
-        addActions(openDescriptors());
+        addActions(lastOpenDescriptor());
       }
       if (!fchdirAction) {
         // the event loop is the only thread that spawns or opens relative paths
@@ -649,15 +657,15 @@ public final class JnrOs implements Os {
     return all;
   }
 
-  /** The descriptors open in this process now (the one listing them is closed again by then). */
-  private static List<Integer> openDescriptors() throws IOException {
-    List<Integer> fds = new ArrayList<>();
+  /** The highest descriptor open in this process now (the ones listing them are closed by then). */
+  private static int lastOpenDescriptor() throws IOException {
+    int last = -1;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
       for (Path p : entries) {
-        fds.add(Integer.parseInt(p.getFileName().toString()));
+        last = Math.max(last, Integer.parseInt(p.getFileName().toString()));
       }
     }
-    return fds;
+    return last;
   }
 
   @Override
