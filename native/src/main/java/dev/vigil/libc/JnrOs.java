@@ -323,6 +323,18 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public int reopenPipe(long pid, int fd) throws IOException {
+    String path = "/proc/" + pid + "/fd/" + fd;
+    int reopened = check(libc.openat(CWD, path, O_RDWR | O_CLOEXEC, 0), path);
+    FileStat kind = stat(reopened);
+    if (kind.kind() != FileStat.Kind.FIFO) {
+      close(reopened);
+      throw Errno.EINVAL.exception(path);
+    }
+    return reopened;
+  }
+
+  @Override
   public int openControl(int at, String path) throws IOException {
     return check(libc.openat(at, path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0), path);
   }

@@ -4,7 +4,6 @@ import dev.vigil.common.Command;
 import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.Extension;
-import dev.vigil.common.Phase;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.common.StatusCodec;
 import dev.vigil.common.Status;
@@ -196,47 +195,21 @@ public final class Service implements Effect.Handler {
 
   /**
    * The record of a supervisor that died while its ./run ran on, with that process adopted as
-   * {@link #child}: vigil's record names the child's pid and its start time, and a process with
-   * that pid and that start time is the same process (a reused pid has a later start time). The
-   * pidfd is opened before the start time is compared, so it names the process that was
-   * checked. daemontools' and runit's records have no start time: nothing is adopted from them.
-   * Neither is a ./finish (it is not the service), nor anything when the record cannot be read.
+   * {@link #child} ({@link Orphan}); empty if there is none.
    */
   private Optional<Status> orphanedRecord() throws SetupFailure {
-    Status old;
-    try {
-      byte[] b = os.readFile(dir, ServiceDir.STATUS, StatusCodec.MAX_SIZE);
-      old = StatusCodec.decode(b, b.length);
-    } catch (IOException e) {
-      // none, unreadable, or not a record (StatusFormatException): nothing to adopt
+    Optional<Orphan> orphan = Orphan.find(os, dir, ServiceDir.STATUS);
+    if (orphan.isEmpty()) {
       return Optional.empty();
     }
-    long ticks = old.extension().map(Extension::childStartTicks).orElse(0L);
-    if (old.pid() == 0 || ticks == 0 || old.phase() != Phase.RUN) {
-      return Optional.empty();
-    }
-    int pidfd;
-    try {
-      pidfd = os.pidfdOpen(old.pid());
-    } catch (IOException gone) {
-      return Optional.empty();
-    }
-    try {
-      if (os.startTicks(old.pid()) == ticks) {
-        child = new Child(old.pid(), pidfd, ticks);
-        adopted = true;
-        // a process we cannot watch must not be left to run beside a second copy
-        or("unable to watch pid " + old.pid(), () -> {
-          host.watch(pidfd, this::reap);
-          return null;
-        });
-        return Optional.of(old);
-      }
-    } catch (IOException reused) {
-      // gone between the two looks
-    }
-    os.close(pidfd);
-    return Optional.empty();
+    child = orphan.get().process();
+    adopted = true;
+    // a process we cannot watch must not be left to run beside a second copy
+    or("unable to watch pid " + child.pid(), () -> {
+      host.watch(child.pidfd(), this::reap);
+      return null;
+    });
+    return Optional.of(orphan.get().record());
   }
 
   /** No {@code down} file (a dangling symlink counts as none, as stat(2) follows it). */

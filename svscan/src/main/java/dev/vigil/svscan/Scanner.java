@@ -4,11 +4,13 @@ import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.Messages;
 import dev.vigil.common.ServiceDir;
+import dev.vigil.common.os.Child;
 import dev.vigil.common.os.Descriptors;
 import dev.vigil.common.os.DirectoryEvent;
 import dev.vigil.common.os.FileStat;
 import dev.vigil.common.os.Os;
 import dev.vigil.supervise.Host;
+import dev.vigil.supervise.Orphan;
 import dev.vigil.supervise.Service;
 import dev.vigil.supervise.Timer;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -204,6 +207,9 @@ final class Scanner {
     p.starved = false;
     budget -= needed;
     if (p.logged && p.pipe == null) {
+      p.pipe = adoptedPipe(p);
+    }
+    if (p.logged && p.pipe == null) {
       try {
         p.pipe = os.pipe();
       } catch (IOException e) {
@@ -224,6 +230,37 @@ final class Scanner {
       p.log = open(p.name + "/" + ServiceDir.LOG, p.name + "/" + ServiceDir.LOG, fds, () -> gone(p, false));
     }
     return p.main != null && (!p.logged || p.log != null);
+  }
+
+  /**
+   * The pipe of a pair whose processes outlived the svscan that joined them (it was killed):
+   * the orphaned logger still reads it on its descriptor 0, or the orphaned main still writes it
+   * on 1; opened again through /proc, so that the adopted logger goes on reading what a
+   * restarted main writes. Null if neither is there (a new pipe, then).
+   */
+  private int[] adoptedPipe(Pair p) {
+    String log = p.name + "/" + ServiceDir.LOG + "/" + ServiceDir.STATUS;
+    String main = p.name + "/" + ServiceDir.STATUS;
+    for (String[] side : new String[][] {{log, "0"}, {main, "1"}}) {
+      Optional<Orphan> orphan = Orphan.find(os, dir, side[0]);
+      if (orphan.isEmpty()) {
+        continue;
+      }
+      Child c = orphan.get().process();
+      try {
+        int read = os.reopenPipe(c.pid(), Integer.parseInt(side[1]));
+        try {
+          return new int[] {read, os.reopenPipe(c.pid(), Integer.parseInt(side[1]))};
+        } catch (IOException e) {
+          os.close(read);
+        }
+      } catch (IOException e) {
+        // not a pipe (any more): a new one
+      } finally {
+        os.close(c.pidfd());
+      }
+    }
+    return null;
   }
 
   private Service open(String name, String path, SortedMap<Integer, Integer> fds, Runnable onGone) {

@@ -307,6 +307,41 @@ class SvscanTest extends ServiceTest {
     assertEquals(5, TextFiles.lines(services.pidLog()).size(), "no second copy of any service");
   }
 
+  /** The adopted logger goes on reading what the restarted main writes: the pair's pipe is found again. */
+  @Test
+  void aNewSvscanFindsTheLogPipeOfAnAdoptedPairAgain() throws IOException {
+    Path main = service(scan.resolve("app"), "echo \"started $$\"\nexec sleep 100000");
+    service(main.resolve("log"), "exec cat > ../logged");
+    SvscanProcess first = svscan();
+    long child = first.awaitChild("app");
+    long logger = first.awaitChild("app/log");
+    Await.until("the first line logged", () -> lines(main.resolve("logged")).contains("started " + child));
+    first.process().destroyForcibly();
+    Processes.awaitExit(first.process(), Await.DEFAULT);
+
+    SvscanProcess second = svscan();
+    Await.until("both adopted", () -> {
+      Status m = second.status("app");
+      Status l = second.status("app/log");
+      return m != null && l != null && m.extension().orElseThrow().supervisorPid() == second.pid()
+          && l.extension().orElseThrow().supervisorPid() == second.pid();
+    });
+    assertEquals(logger, second.status("app/log").pid());
+    second.send("app", "k");
+    long restarted = second.awaitChildOtherThan("app", child);
+    Await.until("the restarted main's line in the adopted logger's file",
+        () -> lines(main.resolve("logged")).contains("started " + restarted));
+    assertEquals(logger, second.status("app/log").pid(), "the same logger all along");
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Readiness is the service's, in svscan's one JVM as in supervise (doc/service-dir.md). */
   @Test
   void eachServiceOfAnSvscanSaysWhenItIsReadyByItsOwnProtocol() throws IOException {

@@ -88,6 +88,14 @@ public interface Os {
   int[] pipe() throws IOException;
 
   /**
+   * Another process's pipe, opened again through {@code /proc/PID/fd/FD} for reading and writing
+   * (blocking, close-on-exec; such an open never waits for the other end): how svscan, started
+   * after one was killed, finds the pipe between an adopted pair again. ESRCH or ENOENT if the
+   * process or descriptor is gone.
+   */
+  int reopenPipe(long pid, int fd) throws IOException;
+
+  /**
    * A datagram socket (AF_UNIX, non-blocking, close-on-exec) bound at {@code path}, which is
    * created with {@code mode}; a socket already there (a previous supervisor's) is replaced, any
    * other file is not (EADDRINUSE). Each {@link #read} takes one datagram.
