@@ -5,36 +5,31 @@ import static dev.vigil.svwait.MomentTest.readySince;
 import static dev.vigil.svwait.MomentTest.runit;
 import static dev.vigil.svwait.MomentTest.vigil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.Phase;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.common.Stage;
 import dev.vigil.common.Status;
-import dev.vigil.common.StatusCodec;
 import dev.vigil.common.Tai64n;
 import dev.vigil.fixtures.Await;
+import dev.vigil.fixtures.Backgrounded;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.FakeSupervisor;
 import dev.vigil.fixtures.ServiceTest;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * svwait in-process against a fake supervisor (a real process holding the lock) whose records the
- * test renames into place as a supervisor does. A wait that is under way is one whose thread is
- * parked in the watch's timed poll: the test changes the record only then, so each wake-up is
- * the watch's doing.
+ * test renames into place as a supervisor does. A wait under way ({@link Backgrounded}) is parked
+ * in the watch's poll when the test changes the record, so each wake-up is the watch's doing.
  */
 class SvwaitTest extends ServiceTest {
   private static final String USAGE = "svwait: usage: svwait [-U|-u|-D|-d|-R|-r] [-a|-o] [-t timeout] dir ...\n";
@@ -42,13 +37,12 @@ class SvwaitTest extends ServiceTest {
   /** Longer than the period in which svwait notices a supervisor gone. */
   private static final Duration LIVENESS_ROUND = Duration.ofNanos(Waiter.LIVENESS_PERIOD_NANOS).plusMillis(500);
 
-  private final List<Thread> waits = new ArrayList<>();
+  private final List<Backgrounded> waits = new ArrayList<>();
 
   @AfterEach
   void noWaitLeft() throws InterruptedException {
-    for (Thread t : waits) {
-      t.join(TimeUnit.SECONDS.toMillis(5)); // every wait ends: met, timed out or its supervisor gone
-      assertFalse(t.isAlive(), "svwait still waiting after the test");
+    for (Backgrounded b : waits) {
+      b.assertEnded(Duration.ofSeconds(5)); // every wait ends: met, timed out or its supervisor gone
     }
   }
 
@@ -77,28 +71,14 @@ class SvwaitTest extends ServiceTest {
     return fake;
   }
 
-  /** As every supervisor writes it: status.new, renamed over status. */
-  static void write(ServiceDir dir, Status record) throws IOException {
-    Files.write(dir.statusNew(), StatusCodec.encode(record));
-    Files.move(dir.statusNew(), dir.status(), StandardCopyOption.ATOMIC_MOVE);
+  private static void write(ServiceDir dir, Status record) throws IOException {
+    FakeSupervisor.write(dir, record);
   }
 
-  /** An svwait running in its own thread, seen waiting in the watch before this returns. */
-  private final class Waiting {
-    final CompletableFuture<Captured> result = new CompletableFuture<>();
-    final Thread thread;
-
-    Waiting(String... args) {
-      thread = new Thread(() -> result.complete(svwait(args)), "svwait");
-      waits.add(thread);
-      thread.start();
-      Await.until("svwait to wait in the watch", () -> thread.getState() == Thread.State.TIMED_WAITING || result.isDone());
-      assertFalse(result.isDone(), () -> "svwait did not wait: " + result.join());
-    }
-
-    Captured result() {
-      return Await.value("svwait to end", () -> result.getNow(null), r -> r != null);
-    }
+  private Backgrounded waiting(String... args) {
+    Backgrounded b = Backgrounded.waiting(Main::run, args);
+    waits.add(b);
+    return b;
   }
 
   @Test
@@ -115,7 +95,7 @@ class SvwaitTest extends ServiceTest {
   @Test
   void upWaitsForAStart() throws IOException {
     ServiceDir dir = supervised("app", daemontools(0));
-    Waiting w = new Waiting("-u", dir.name());
+    Backgrounded w = waiting("-u", dir.name());
     write(dir, daemontools(123));
     assertEquals(MET, w.result());
   }
@@ -123,7 +103,7 @@ class SvwaitTest extends ServiceTest {
   @Test
   void downWaitsForTheProcessToGo() throws IOException {
     ServiceDir dir = supervised("app", runit(123, Phase.RUN));
-    Waiting w = new Waiting("-d", dir.name());
+    Backgrounded w = waiting("-d", dir.name());
     write(dir, runit(123, Phase.RUN)); // a record with no change: the wait goes on
     write(dir, runit(456, Phase.FINISH));
     assertEquals(MET, w.result(), "./finish running is down");
@@ -133,9 +113,9 @@ class SvwaitTest extends ServiceTest {
   void finishedWaitsForFinishToEnd() throws IOException {
     ServiceDir dir = supervised("app", vigil(456, Stage.FINISHING, 1));
     assertEquals(MET, svwait("-d", dir.name()));
-    Waiting w = new Waiting("-D", dir.name());
+    Backgrounded w = waiting("-D", dir.name());
     write(dir, vigil(0, Stage.STARTING, 1));
-    Await.holds("svwait to wait on while a start is out", () -> !w.result.isDone(), Duration.ofMillis(100));
+    Await.holds("svwait to wait on while a start is out", () -> !w.isDone(), Duration.ofMillis(100));
     write(dir, vigil(0, Stage.DOWN, 1));
     assertEquals(MET, w.result());
   }
@@ -143,7 +123,7 @@ class SvwaitTest extends ServiceTest {
   @Test
   void readyWaitsForTheServiceToSaySo() throws IOException {
     ServiceDir dir = supervised("app", vigil(123, Stage.UP, 1, readySince(Optional.empty())));
-    Waiting w = new Waiting("-U", dir.name());
+    Backgrounded w = waiting("-U", dir.name());
     write(dir, vigil(123, Stage.UP, 1, readySince(Optional.of(Tai64n.now()))));
     assertEquals(MET, w.result());
   }
@@ -151,7 +131,7 @@ class SvwaitTest extends ServiceTest {
   @Test
   void restartedIsANewProcessEvenIfTheDownWasNeverSeen() throws IOException {
     ServiceDir dir = supervised("app", daemontools(123));
-    Waiting w = new Waiting("-r", dir.name());
+    Backgrounded w = waiting("-r", dir.name());
     write(dir, daemontools(124)); // down and up again before svwait looked
     assertEquals(MET, w.result());
   }
@@ -159,7 +139,7 @@ class SvwaitTest extends ServiceTest {
   @Test
   void restartedFromDownIsAStart() throws IOException {
     ServiceDir dir = supervised("app", daemontools(0));
-    Waiting w = new Waiting("-r", dir.name()); // the down it was in counts as the down of a restart
+    Backgrounded w = waiting("-r", dir.name()); // the down it was in counts as the down of a restart
     write(dir, daemontools(123));
     assertEquals(MET, w.result());
   }
@@ -186,7 +166,7 @@ class SvwaitTest extends ServiceTest {
   @Test
   void aSupervisorKilledEndsTheWaitWithinTheLivenessPeriod() throws IOException {
     FakeSupervisor fake = supervisedBy("app", daemontools(0));
-    Waiting w = new Waiting("-u", dir("app"));
+    Backgrounded w = waiting("-u", dir("app"));
     long start = System.nanoTime();
     fake.close();
     assertEquals(new Captured(102, "", "svwait: fatal: unable to wait for " + dir("app") + ": supervise not running\n"),
@@ -199,7 +179,7 @@ class SvwaitTest extends ServiceTest {
   void theLastRecordOfAnExitingSupervisorCounts() throws IOException {
     FakeSupervisor fake = supervisedBy("app", daemontools(123));
     ServiceDir dir = ServiceDir.of(dir("app"));
-    Waiting w = new Waiting("-d", dir.name());
+    Backgrounded w = waiting("-d", dir.name());
     write(dir, daemontools(0));
     fake.close(); // svc -dx: the down record, then the supervisor goes
     assertEquals(MET, w.result());
@@ -219,7 +199,7 @@ class SvwaitTest extends ServiceTest {
   void oneOfTwo() throws IOException {
     ServiceDir a = supervised("a", daemontools(0));
     ServiceDir b = supervised("b", daemontools(0));
-    Waiting w = new Waiting("-o", "-u", a.name(), b.name());
+    Backgrounded w = waiting("-o", "-u", a.name(), b.name());
     write(b, daemontools(123));
     assertEquals(MET, w.result());
   }
@@ -228,9 +208,9 @@ class SvwaitTest extends ServiceTest {
   void allOfTwoAtOnce() throws IOException {
     ServiceDir a = supervised("a", daemontools(0));
     ServiceDir b = supervised("b", daemontools(0));
-    Waiting w = new Waiting("-u", a.name(), b.name());
+    Backgrounded w = waiting("-u", a.name(), b.name());
     write(a, daemontools(123));
-    Await.holds("svwait to wait for b", () -> !w.result.isDone(), Duration.ofMillis(100));
+    Await.holds("svwait to wait for b", () -> !w.isDone(), Duration.ofMillis(100));
     write(b, daemontools(124));
     assertEquals(MET, w.result());
   }
@@ -239,9 +219,9 @@ class SvwaitTest extends ServiceTest {
   void withOneOfTwoTheOtherSupervisorMayStillMeetIt() throws IOException {
     FakeSupervisor fakeA = supervisedBy("a", daemontools(0));
     FakeSupervisor fakeB = supervisedBy("b", daemontools(0));
-    Waiting w = new Waiting("-o", dir("a"), dir("b"));
+    Backgrounded w = waiting("-o", dir("a"), dir("b"));
     fakeA.close();
-    Await.holds("svwait to wait on for b past a liveness round", () -> !w.result.isDone(), LIVENESS_ROUND);
+    Await.holds("svwait to wait on for b past a liveness round", () -> !w.isDone(), LIVENESS_ROUND);
     write(ServiceDir.of(dir("b")), daemontools(123));
     assertEquals(MET, w.result());
     fakeB.close();
@@ -251,7 +231,7 @@ class SvwaitTest extends ServiceTest {
   void withOneOfTwoAllSupervisorsGoneEndsTheWait() throws IOException {
     FakeSupervisor fakeA = supervisedBy("a", daemontools(0));
     FakeSupervisor fakeB = supervisedBy("b", daemontools(0));
-    Waiting w = new Waiting("-o", dir("a"), dir("b"));
+    Backgrounded w = waiting("-o", dir("a"), dir("b"));
     fakeA.close();
     fakeB.close();
     assertEquals(102, w.result().exit());
@@ -261,9 +241,9 @@ class SvwaitTest extends ServiceTest {
   void aGoneSupervisorsServiceThatMetTheGoalStillCounts() throws IOException {
     FakeSupervisor fakeA = supervisedBy("a", daemontools(0));
     ServiceDir b = supervised("b", daemontools(123));
-    Waiting w = new Waiting("-d", dir("a"), b.name());
+    Backgrounded w = waiting("-d", dir("a"), b.name());
     fakeA.close();
-    Await.holds("svwait to wait on for b past a liveness round", () -> !w.result.isDone(), LIVENESS_ROUND);
+    Await.holds("svwait to wait on for b past a liveness round", () -> !w.isDone(), LIVENESS_ROUND);
     write(b, daemontools(0));
     assertEquals(MET, w.result());
   }
