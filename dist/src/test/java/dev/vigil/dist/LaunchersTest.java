@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.common.Command;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
@@ -97,7 +96,7 @@ class LaunchersTest extends ServiceTest {
   @MethodSource("jdks")
   void svcRejectsAnUnknownOption(String jdk) throws IOException {
     requireJdk(jdk);
-    assertEquals(new Captured(100, "", "svc: illegal option -- Z\nsvc options: " + Command.usage() + "\n"),
+    assertEquals(new Captured(100, "", "svc: illegal option -- Z\nsvc options: " + dev.vigil.svc.Main.usage() + "\n"),
         run(jdk, bin("svc"), "-Z", "nowhere"));
   }
 

@@ -7,26 +7,28 @@ package dev.vigil.svwait;
  */
 public enum Goal {
   /** A process runs {@code ./run}. */
-  UP('u', true, false, false),
+  UP('u', "up", true, false, false),
   /** Up and ready: as the service said (vigil's readiness), or simply up where nobody says. */
-  READY('U', true, true, false),
+  READY('U', "ready", true, true, false),
   /** No process runs {@code ./run} ({@code ./finish} may run). */
-  DOWN('d', false, false, false),
+  DOWN('d', "down", false, false, false),
   /** Down and {@code ./finish} done: ready to be started again. */
-  FINISHED('D', false, true, false),
+  FINISHED('D', "finished", false, true, false),
   /** Up again after being down since the wait began: the down may have been before it. */
-  RESTARTED('r', true, false, true),
+  RESTARTED('r', "restarted", true, false, true),
   /** Restarted and ready. */
-  RESTARTED_READY('R', true, true, true);
+  RESTARTED_READY('R', "restarted and ready", true, true, true);
 
   public final char letter;
+  public final String word;
   // s6's encoding: up or down, "with something more" (ready, or finished), after a down or not
   private final boolean up;
   private final boolean more;
   private final boolean restart;
 
-  Goal(char letter, boolean up, boolean more, boolean restart) {
+  Goal(char letter, String word, boolean up, boolean more, boolean restart) {
     this.letter = letter;
+    this.word = word;
     this.up = up;
     this.more = more;
     this.restart = restart;
@@ -47,6 +49,18 @@ public enum Goal {
     StringBuilder s = new StringBuilder();
     for (Goal g : values()) {
       s.append(g.letter);
+    }
+    return s.toString();
+  }
+
+  /** {@code u up, U ready, ...}: the usage texts' list. */
+  public static String usage() {
+    StringBuilder s = new StringBuilder();
+    for (Goal g : values()) {
+      if (s.length() > 0) {
+        s.append(", ");
+      }
+      s.append(g.letter).append(' ').append(g.word);
     }
     return s.toString();
   }
