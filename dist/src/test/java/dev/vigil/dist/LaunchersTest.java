@@ -102,6 +102,16 @@ class LaunchersTest extends ServiceTest {
 
   @ParameterizedTest
   @MethodSource("jdks")
+  void svwaitSaysWhyItCannotWait(String jdk) throws IOException {
+    requireJdk(jdk);
+    assertEquals(new Captured(100, "", "svwait: usage: svwait [-U|-u|-D|-d|-R|-r] [-a|-o] [-t timeout] dir ...\n"),
+        run(jdk, bin("svwait"), "-x", "nowhere"));
+    assertEquals(new Captured(111, "", "svwait: fatal: unable to chdir to nowhere: file does not exist\n"),
+        run(jdk, bin("svwait"), "-d", "nowhere"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
   void superviseRunsAServiceAndTheClientsDriveIt(String jdk) throws IOException {
     requireJdk(jdk);
     ServiceDir dir = services.sleeper("app");
@@ -117,6 +127,7 @@ class LaunchersTest extends ServiceTest {
       assertEquals(new Captured(0, "", ""), run(jdk, bin("svok"), "app"));
       Captured svstat = run(jdk, bin("svstat"), "app");
       assertTrue(svstat.out().startsWith("app: up (pid " + up.pid() + ") "), svstat.out());
+      assertEquals(new Captured(0, "", ""), run(jdk, bin("svwait"), "-u", "app"));
       assertEquals(new Captured(0, "", ""), run(jdk, bin("svc"), "-dx", "app"));
       assertEquals(0, Processes.awaitExit(supervise, Duration.ofSeconds(15)));
       assertFalse(Processes.alive(up.pid()), "the child is gone");
