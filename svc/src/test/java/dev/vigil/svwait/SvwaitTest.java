@@ -261,6 +261,10 @@ class SvwaitTest extends ServiceTest {
   void noDirectoryNothingToWaitFor() {
     assertEquals(MET, svwait());
     assertEquals(MET, svwait("-d", "-t", "10"));
+    assertEquals(MET, svwait("-o"));
+    try (Waiter none = Waiter.watch(List.of(), Goal.UP, true)) {
+      none.await(0); // returns: one of none is as met as all of none
+    }
   }
 
   @Test
