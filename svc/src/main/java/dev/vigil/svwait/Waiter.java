@@ -209,9 +209,11 @@ public final class Waiter implements AutoCloseable {
    */
   private boolean see(Watched w) {
     Optional<Status> record = read(w.dir);
-    if (record.isEmpty() || record.equals(w.record)) {
-      return false; // gone with its supervisor, or no news (a write of status.new, say)
+    if (record.isEmpty()) {
+      return false; // gone with its supervisor: the lock will say so
     }
+    // no equals to skip a record seen already: a record's equals is an invokedynamic whose
+    // bootstrap costs the first event ~90 ms in a client JVM; the same record again is harmless
     w.record = record;
     for (Moment m : Moment.path(w.now, Moment.of(record.get()))) {
       w.now = m;
