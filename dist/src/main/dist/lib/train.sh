@@ -1,8 +1,8 @@
 #!/bin/sh
-# Makes the class-data archives in lib/cds/ that let svc, svstat, svok and svcheck start faster,
-# for the java the launchers will use (see jvm.sh) and for this tree where it is. `mvn package`
-# runs it; run it again after copying the tree elsewhere or changing the JDK. Without archives
-# the clients work the same, a little slower.
+# Makes the class-data archives in lib/cds/ that let svc, svstat, svok, svcheck and svwait start
+# faster, for the java the launchers will use (see jvm.sh) and for this tree where it is.
+# `mvn package` runs it; run it again after copying the tree elsewhere or changing the JDK.
+# Without archives the clients work the same, a little slower.
 set -eu
 lib=$(cd "$(dirname "$0")" && pwd)
 bin=$lib/../bin
@@ -38,11 +38,13 @@ status 0 > "$work/idle/supervise/status"
 
 mkdir -p "$lib/cds"
 rm -f "$lib"/cds/*
-for program in svstat svc svok svcheck; do
+for program in svstat svc svok svcheck svwait; do
   case $program in
     svstat | svcheck) args="$work/up $work/idle $work/missing" ;;
     svc) args="-h $work/up $work/idle $work/missing" ;;
     svok) args="$work/up" ;;
+    # a wait that is not met: the watch, the lock check, one poll, the timeout
+    svwait) args="-d -t 1 $work/up" ;;
   esac
   VIGIL_JAVA_OPTS="-XX:ArchiveClassesAtExit=$lib/cds/$program.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
     "$bin/$program" $args > /dev/null 2>&1 || true

@@ -7,6 +7,13 @@ public final class Exit {
   public static final int USAGE = 100;
   /** Temporary or system failures. */
   public static final int TEMPORARY = 111;
+  /** svwait and svc -W: the wait timed out (s6-svwait's code). */
+  public static final int TIMED_OUT = 99;
+  /**
+   * svwait and svc -W: what was waited for can no longer happen because a supervisor is gone
+   * (s6-svwait's documented code for "the supervisor died").
+   */
+  public static final int SUPERVISOR_GONE = 102;
 
   private Exit() {}
 }

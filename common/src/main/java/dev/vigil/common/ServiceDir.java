@@ -165,6 +165,17 @@ public final class ServiceDir {
   }
 
   /**
+   * Whether a supervisor holds its flock on {@code supervise/lock}, for a client that has just
+   * read {@code record} (empty if there was none) and watches the directory: the holder the
+   * record names is asked first, without reading the record again. No {@code supervise/ok}
+   * checks, unlike {@link #isSupervised()}: only the lock tells a supervisor that is gone.
+   */
+  public boolean isLocked(Optional<Status> record) throws IOException {
+    // no flatMap: a lambda costs clients an invokedynamic bootstrap at start-up
+    return Liveness.isLocked(lock(), record.isPresent() ? likelyHolder(record.get()) : Optional.empty());
+  }
+
+  /**
    * Reads {@code supervise/status}, whichever supervisor wrote it.
    *
    * @throws ServiceIOException OPEN or READ, with daemontools' wording; a file shorter than 18
@@ -264,17 +275,20 @@ public final class ServiceDir {
     }
   }
 
+  /** The likely holder of the lock that the record on disk names, if it can be read. */
+  private Optional<Liveness.Holder> likelyHolder() {
+    try {
+      return likelyHolder(readStatus());
+    } catch (ServiceIOException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * Who the status record says probably holds the lock: vigil's names its supervisor and the
    * descriptor; daemontools' and runit's name the child, whose parent is the supervisor.
    */
-  private Optional<Liveness.Holder> likelyHolder() {
-    Status s;
-    try {
-      s = readStatus();
-    } catch (ServiceIOException e) {
-      return Optional.empty();
-    }
+  private static Optional<Liveness.Holder> likelyHolder(Status s) {
     if (s.extension().isPresent()) {
       Extension x = s.extension().get();
       return Optional.of(new Liveness.Holder(x.supervisorPid(), OptionalInt.of(x.lockFd())));

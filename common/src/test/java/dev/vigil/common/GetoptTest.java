@@ -79,4 +79,38 @@ class GetoptTest {
     Getopt g = new Getopt(new String[] {"-q"}, "udopchaitkx");
     assertEquals('q', assertThrows(Getopt.IllegalOption.class, g::next).option);
   }
+
+  /** The letters and values getopt returns ({@code t=500}), then "|" and the first operand index. */
+  private static String parseValues(String letters, String... args) throws Getopt.IllegalOption {
+    Getopt g = new Getopt(args, letters);
+    StringBuilder s = new StringBuilder();
+    for (int c; (c = g.next()) != -1; ) {
+      s.append((char) c);
+      if (g.value() != null) {
+        s.append('=').append(g.value()).append(' ');
+      }
+    }
+    return s.append('|').append(g.operands()).toString();
+  }
+
+  @Test
+  void aValueIsTheRestOfTheArgumentOrTheNextOne() throws Exception {
+    assertEquals("ut=500 |1", parseValues("uot:", "-ut500", "dir"));
+    assertEquals("ut=500 o|3", parseValues("uot:", "-ut", "500", "-o", "dir"));
+    assertEquals("t=-o |2", parseValues("uot:", "-t", "-o"));
+    assertEquals("t=-- u|3", parseValues("uot:", "-t", "--", "-u"));
+    assertEquals("t= |2", parseValues("uot:", "-t", ""));
+  }
+
+  @Test
+  void aMissingValueNamesTheLetter() {
+    Getopt.IllegalOption e = assertThrows(Getopt.IllegalOption.class, () -> parseValues("uot:", "-ut"));
+    assertEquals('t', e.option);
+    assertEquals("option requires an argument -- t", e.getMessage());
+  }
+
+  @Test
+  void theColonIsNoLetter() {
+    assertEquals(':', assertThrows(Getopt.IllegalOption.class, () -> parseValues("uot:", "-:")).option);
+  }
 }

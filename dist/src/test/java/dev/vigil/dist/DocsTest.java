@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.Command;
+import dev.vigil.svwait.Goal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,9 @@ class DocsTest {
 
   @Test
   void synopsesMatchThePrograms() throws IOException {
-    assertEquals("svc [-" + Command.letters() + "] dir ...", synopsis(page("svc")));
+    assertEquals("svc [-" + Command.letters() + "] [-W " + String.join("|", Goal.letters().split("")) + "] [-T ms] dir ...",
+        synopsis(page("svc")));
+    assertEquals("svwait [-U|-u|-D|-d|-R|-r] [-a|-o] [-t timeout] dir ...", synopsis(page("svwait")));
     assertEquals("svstat [-l | -j | -o FIELD,... | --prometheus[=FILE]] dir ...", synopsis(page("svstat")));
     assertEquals("svok dir", synopsis(page("svok")));
     assertEquals("svcheck [-w SECONDS] [-c SECONDS] dir ...", synopsis(page("svcheck")));
@@ -85,7 +88,8 @@ class DocsTest {
   @Test
   void everyExitCodeIsDocumented() throws IOException {
     Map<String, List<Integer>> codes = Map.of(
-        "svc", List.of(0, 100),
+        "svc", List.of(0, 99, 100, 102, 111),
+        "svwait", List.of(0, 99, 100, 102, 111),
         "svstat", List.of(0, 100, 111),
         "svok", List.of(0, 100, 111),
         "svcheck", List.of(0, 1, 2, 3),
@@ -96,6 +100,17 @@ class DocsTest {
       for (int code : e.getValue()) {
         assertTrue(section.contains("| " + code + " |"), e.getKey() + ".md lacks exit code " + code);
       }
+    }
+  }
+
+  /** Every state svwait and svc -W wait for is in both pages, with its word. */
+  @Test
+  void everyGoalIsDocumented() throws IOException {
+    String svwait = section(page("svwait"), "Options");
+    String svc = section(page("svc"), "Options");
+    for (Goal g : Goal.values()) {
+      assertTrue(svwait.contains("| `-" + g.letter + "` | " + g.word + " |"), "svwait.md lacks -" + g.letter);
+      assertTrue(svc.contains("`-W " + g.letter + "`"), "svc.md lacks -W " + g.letter);
     }
   }
 

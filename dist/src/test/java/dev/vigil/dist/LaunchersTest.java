@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.common.Command;
 import dev.vigil.common.ServiceDir;
 import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
@@ -106,8 +105,18 @@ class LaunchersTest extends ServiceTest {
   @MethodSource("jdks")
   void svcRejectsAnUnknownOption(String jdk) throws IOException {
     requireJdk(jdk);
-    assertEquals(new Captured(100, "", "svc: illegal option -- Z\nsvc options: " + Command.usage() + "\n"),
+    assertEquals(new Captured(100, "", "svc: illegal option -- Z\nsvc options: " + dev.vigil.svc.Main.usage() + "\n"),
         run(jdk, bin("svc"), "-Z", "nowhere"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void svwaitSaysWhyItCannotWait(String jdk) throws IOException {
+    requireJdk(jdk);
+    assertEquals(new Captured(100, "", "svwait: usage: svwait [-U|-u|-D|-d|-R|-r] [-a|-o] [-t timeout] dir ...\n"),
+        run(jdk, bin("svwait"), "-x", "nowhere"));
+    assertEquals(new Captured(111, "", "svwait: fatal: unable to chdir to nowhere: file does not exist\n"),
+        run(jdk, bin("svwait"), "-d", "nowhere"));
   }
 
   @ParameterizedTest
@@ -127,6 +136,7 @@ class LaunchersTest extends ServiceTest {
       assertEquals(new Captured(0, "", ""), run(jdk, bin("svok"), "app"));
       Captured svstat = run(jdk, bin("svstat"), "app");
       assertTrue(svstat.out().startsWith("app: up (pid " + up.pid() + ") "), svstat.out());
+      assertEquals(new Captured(0, "", ""), run(jdk, bin("svwait"), "-u", "app"));
       assertEquals(new Captured(0, "", ""), run(jdk, bin("svc"), "-dx", "app"));
       assertEquals(0, Processes.awaitExit(supervise, Duration.ofSeconds(15)));
       assertFalse(Processes.alive(up.pid()), "the child is gone");

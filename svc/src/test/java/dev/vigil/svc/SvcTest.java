@@ -6,10 +6,7 @@ import dev.vigil.common.ServiceDir;
 import dev.vigil.fixtures.Captured;
 import dev.vigil.fixtures.FakeSupervisor;
 import dev.vigil.fixtures.ServiceTest;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** svc in-process (spec §5), reading what arrives on supervise/control behind a fake supervisor. */
 class SvcTest extends ServiceTest {
-  private static final String USAGE = "svc options: u up, d down, o once, x exit, p pause, c continue,"
-      + " h hup, a alarm, i interrupt, t term, k kill, q quit, 1 usr1, 2 usr2, w winch\n";
+  static final String USAGE = "svc options: u up, d down, o once, x exit, p pause, c continue,"
+      + " h hup, a alarm, i interrupt, t term, k kill, q quit, 1 usr1, 2 usr2, w winch;"
+      + " W STATE wait until STATE (u up, U ready, d down, D finished, r restarted, R restarted and ready),"
+      + " T MS wait at most MS milliseconds\n";
   private static final Captured QUIET = new Captured(0, "", "");
 
   private final List<AutoCloseable> taps = new ArrayList<>();
@@ -48,33 +47,6 @@ class SvcTest extends ServiceTest {
 
   private static String[] with(String[] options, String... dirs) {
     return Stream.concat(Stream.of(options), Stream.of(dirs)).toArray(String[]::new);
-  }
-
-  /**
-   * Holds supervise/control open read-write, as a supervisor does (so nothing written is lost
-   * when svc closes it), and hands back what has arrived without blocking: FIONREAD, then read.
-   */
-  private static final class ControlTap implements AutoCloseable {
-    private final RandomAccessFile fifo;
-    private final FileInputStream in;
-
-    ControlTap(ServiceDir dir) throws IOException {
-      fifo = new RandomAccessFile(dir.control().toFile(), "rw");
-      in = new FileInputStream(fifo.getFD());
-    }
-
-    String drain() throws IOException {
-      byte[] b = new byte[in.available()];
-      for (int got = 0; got < b.length; ) {
-        got += in.read(b, got, b.length - got); // never blocks: the bytes are there
-      }
-      return new String(b, StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void close() throws IOException {
-      fifo.close();
-    }
   }
 
   private ServiceDir supervised(String name) throws Exception {
