@@ -83,6 +83,7 @@ public final class JnrOs implements Os {
   /** sizeof(sun_path): a socket's path, its terminating NUL included. */
   private static final int SUN_PATH = 108;
   private static final int ENOENT = 2;
+  private static final int PR_SET_CHILD_SUBREAPER = 36;
   private static final int ENAMETOOLONG = 36;
   private static final int EINTR = 4;
   private static final int EAGAIN = 11;
@@ -320,6 +321,32 @@ public final class JnrOs implements Os {
   public int openFifo(int at, String path, boolean forWriting) throws IOException {
     int flags = (forWriting ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC;
     return check(libc.openat(at, path, flags, 0), path);
+  }
+
+  @Override
+  public void becomeSubreaper() throws IOException {
+    check(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl");
+  }
+
+  @Override
+  public List<Long> children() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        String list;
+        try {
+          list = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue; // a thread that ended while we listed
+        }
+        for (String pid : list.trim().split(" +")) {
+          if (!pid.isEmpty()) {
+            pids.add(Long.parseLong(pid));
+          }
+        }
+      }
+    }
+    return pids;
   }
 
   @Override

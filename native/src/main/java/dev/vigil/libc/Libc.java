@@ -96,6 +96,8 @@ public interface Libc {
 
   int sched_yield();
 
+  int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
   int pipe2(@Out int[] fds, int flags);
 
   int inotify_init1(int flags);

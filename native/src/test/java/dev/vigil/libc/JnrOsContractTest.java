@@ -1,6 +1,7 @@
 package dev.vigil.libc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,6 +188,22 @@ class JnrOsContractTest extends OsContract {
     byte[] buffer = new byte[64];
     int n = os.read(ends[0], buffer);
     assertEquals("1 hello\n", new String(buffer, 0, n, StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void ourChildrenAreListedUntilTheyAreReaped() throws Exception {
+    Child c = spawn(sleeper());
+    assertTrue(os.children().contains(c.pid()), os.children() + " lacks " + c.pid());
+    os.signal(c.pid(), dev.vigil.common.os.Signal.KILL);
+    Await.until("the kill", () -> {
+      try {
+        return os.reap(c.pid()).isPresent();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    reaped(c);
+    assertFalse(os.children().contains(c.pid()));
   }
 
   @Test

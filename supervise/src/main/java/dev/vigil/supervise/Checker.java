@@ -66,7 +66,7 @@ final class Checker {
       return;
     }
     if (running != null) {
-      Service.killAndReap(os, detach());
+      Service.killAndReap(host, detach());
     }
     timer.at(host.clock().nanos() + interval);
     withdraw = host.spawn(spawner, new Host.SpawnAnswer() {
@@ -77,7 +77,7 @@ final class Checker {
           host.watch(c.pidfd(), Checker.this::reap);
           running = c;
         } catch (IOException e) {
-          Service.killAndReap(os, c);
+          Service.killAndReap(host, c);
           failed(e);
         }
       }
@@ -97,7 +97,7 @@ final class Checker {
   private void reap() {
     OptionalInt exit;
     try {
-      exit = os.reap(running.pid());
+      exit = host.reap(running.pid());
     } catch (IOException e) {
       exit = OptionalInt.of(-1);
     }
@@ -130,7 +130,7 @@ final class Checker {
       withdraw = null;
     }
     if (running != null) {
-      Service.killAndReap(os, detach());
+      Service.killAndReap(host, detach());
     }
     spawner.close();
   }

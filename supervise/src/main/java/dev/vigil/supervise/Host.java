@@ -1,13 +1,17 @@
 package dev.vigil.supervise;
 
+import dev.vigil.common.os.Child;
 import dev.vigil.common.os.Clock;
 import dev.vigil.common.os.Os;
-import dev.vigil.common.os.Child;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -65,6 +69,12 @@ public final class Host {
   private final Map<Integer, Readable> watchers = new HashMap<>();
   private final PriorityQueue<Timer.Due> timers = new PriorityQueue<>();
   private final AtomicBoolean terminateRequested = new AtomicBoolean();
+  private final AtomicBoolean childSignalled = new AtomicBoolean();
+  /**
+   * Children spawned here whose owner (a service, a check) reaps them by pid when their pidfd
+   * says so: every other child is a stray, reaped by {@link #reapStrays}.
+   */
+  private final Set<Long> owned = new HashSet<>();
   private final int[] ready = new int[READY_PER_ROUND];
   private final Deque<PendingSpawn> spawns = new ArrayDeque<>();
   private Runnable onTerminate = () -> finish();
@@ -139,8 +149,9 @@ public final class Host {
     }
   }
 
-  private static void answer(SpawnAnswer answer, Object outcome) {
+  private void answer(SpawnAnswer answer, Object outcome) {
     if (outcome instanceof Child c) {
+      owned.add(c.pid());
       answer.spawned(c);
     } else {
       answer.failed((IOException) outcome);
@@ -168,6 +179,73 @@ public final class Host {
     os.wake();
   }
 
+  /**
+   * Makes this process the subreaper of what its services leave behind (a daemon's double fork,
+   * a {@code cmd &} that outlives its script): orphaned, they become our children instead of
+   * init's, and each is reaped when SIGCHLD says it exited. Returns why not, if the kernel
+   * refused (the strays then go to init, as under daemontools).
+   */
+  public java.util.Optional<String> becomeSubreaper() {
+    // the handler runs on a JVM thread of its own; the event loop does the work
+    sun.misc.Signal.handle(new sun.misc.Signal("CHLD"), signal -> childSignalled());
+    try {
+      os.becomeSubreaper();
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.of(dev.vigil.common.Errno.text(e));
+    }
+  }
+
+  /**
+   * SIGCHLD (from a signal handler's thread): a child exited. Those spawned here are reaped by
+   * their owners; this is for the strays a subreaper inherits (doc/supervise.md).
+   */
+  public void childSignalled() {
+    childSignalled.set(true);
+    os.wake();
+  }
+
+  /**
+   * waitpid(pid, WNOHANG) of a child spawned here, by its owner; once it is reaped the pid is no
+   * longer one of ours.
+   */
+  public OptionalInt reap(long pid) throws IOException {
+    OptionalInt exit;
+    try {
+      exit = os.reap(pid);
+    } catch (IOException e) {
+      owned.remove(pid);
+      throw e;
+    }
+    if (exit.isPresent()) {
+      owned.remove(pid);
+    }
+    return exit;
+  }
+
+  /**
+   * Reaps every child nobody here owns: descendants of services, orphaned and handed to us as
+   * the subreaper. Never waitpid(-1): that could take a service's child's status before its
+   * pidfd is read. The kernel lists our children per thread in /proc.
+   */
+  private void reapStrays() {
+    List<Long> children;
+    try {
+      children = os.children();
+    } catch (IOException e) {
+      return;
+    }
+    for (long pid : children) {
+      if (!owned.contains(pid)) {
+        try {
+          os.reap(pid);
+        } catch (IOException e) {
+          // reaped meanwhile, or not ours after all
+        }
+      }
+    }
+  }
+
   /** Ends {@link #run()} after the current round. */
   public void finish() {
     finished = true;
@@ -192,6 +270,9 @@ public final class Host {
       if (terminateRequested.getAndSet(false)) {
         onTerminate.run();
         continue;
+      }
+      if (childSignalled.getAndSet(false)) {
+        reapStrays();
       }
       int n = os.await(spawns.isEmpty() ? timeoutMillis() : 0, ready);
       for (int i = 0; i < n && !finished; i++) {

@@ -29,6 +29,7 @@ public final class Main {
       // the handler runs on a JVM thread of its own; the event loop does the work
       sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> supervisor.terminate());
     }
+    supervisor.becomeSubreaper();
     supervisor.add(ServiceDir.of(args[0]));
     return supervisor.run();
   }

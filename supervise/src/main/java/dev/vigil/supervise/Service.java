@@ -345,7 +345,7 @@ public final class Service implements Effect.Handler {
     OptionalInt exit;
     try {
       // an adopted process is not ours to wait for: its pidfd said it has exited, and how is unknown
-      exit = adopted ? OptionalInt.of(Extension.EXIT_UNKNOWN) : os.reap(child.pid());
+      exit = adopted ? OptionalInt.of(Extension.EXIT_UNKNOWN) : host.reap(child.pid());
     } catch (IOException e) {
       // ECHILD: nobody else may reap our child, so this cannot happen; do not spin on the pidfd
       warn.accept("unable to wait for " + show(ServiceDir.RUN) + ": " + Errno.text(e));
@@ -417,7 +417,7 @@ public final class Service implements Effect.Handler {
           host.watch(c.pidfd(), Service.this::reap);
         } catch (IOException e) {
           // a child we cannot watch must not run (ENOSPC: the epoll watch limit)
-          killAndReap(os, c);
+          killAndReap(host, c);
           endReadiness();
           answered(new Event.SpawnFailed(e instanceof ErrnoException x ? x.errno : Errno.EIO.number));
           return;
@@ -662,7 +662,8 @@ public final class Service implements Effect.Handler {
    * Kills a child we will not watch, with its process group (it leads one), and reaps it:
    * SIGKILL cannot be caught, the zombie is there within moments. Its pidfd is closed.
    */
-  static void killAndReap(Os os, Child c) {
+  static void killAndReap(Host host, Child c) {
+    Os os = host.os();
     try {
       os.signalGroup(c.pid(), Signal.KILL);
     } catch (IOException e) {
@@ -670,7 +671,7 @@ public final class Service implements Effect.Handler {
     }
     try {
       os.signal(c.pid(), Signal.KILL);
-      while (os.reap(c.pid()).isEmpty()) {
+      while (host.reap(c.pid()).isEmpty()) {
         Thread.onSpinWait();
       }
     } catch (IOException e) {
@@ -760,7 +761,7 @@ public final class Service implements Effect.Handler {
       release(detachChild());
     } else if (child != null) {
       Child c = detachChild();
-      killAndReap(os, c);
+      killAndReap(host, c);
     }
     release();
   }

@@ -61,6 +61,11 @@ public final class Supervisor {
     s.start();
   }
 
+  /** {@link Host#becomeSubreaper}, with a warning if the kernel refuses. */
+  public void becomeSubreaper() {
+    host.becomeSubreaper().ifPresent(why -> warn("unable to become a subreaper: " + why));
+  }
+
   /** Asks every service to go down and supervise to exit. Safe from any thread. */
   public void terminate() {
     host.terminate();

@@ -48,6 +48,8 @@ public final class Main {
       // the handler runs on a JVM thread of its own; the event loop does the work
       sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> host.terminate());
     }
+    host.becomeSubreaper().ifPresent(why ->
+        Messages.warning(err, Scanner.PROGRAM, "unable to become a subreaper: " + why));
     scanner.start();
     try {
       host.run();

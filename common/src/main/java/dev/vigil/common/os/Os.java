@@ -149,6 +149,16 @@ public interface Os {
   /** pidfd_send_signal(2): never reaches a process that took over the pid. ESRCH if it has exited. */
   void signalPidfd(int pidfd, Signal signal) throws IOException;
 
+  /**
+   * prctl(PR_SET_CHILD_SUBREAPER): what our children leave behind when they exit (a daemon's
+   * double fork, a {@code cmd &} that outlives the script that started it) becomes our child
+   * when orphaned, instead of init's, so it is seen and reaped.
+   */
+  void becomeSubreaper() throws IOException;
+
+  /** This process's children, running or not yet reaped ({@code /proc/self/task/N/children}). */
+  List<Long> children() throws IOException;
+
   /** waitpid(pid, WNOHANG): the wait status if the child has exited, empty if it still runs. */
   OptionalInt reap(long pid) throws IOException;
 
