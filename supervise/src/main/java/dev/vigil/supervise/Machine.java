@@ -459,8 +459,13 @@ public final class Machine {
       if (s.life().kind() != Stage.UP && s.life().kind() != Stage.STOPPING) {
         return unchanged();
       }
-      Running told = s.life().child().told(ready, text, stopping, wall);
-      if (told.equals(s.life().child())) {
+      Running child = s.life().child();
+      Running told = child.told(ready, text, stopping, wall);
+      // fields, not Running.equals: a record's first equals bootstraps its method handles,
+      // interpreted, ~70 ms (bench/readiness.sh), on the first readiness after start-up
+      Extension.Readiness was = child.readiness();
+      Extension.Readiness is = told.readiness();
+      if (is.since().equals(was.since()) && is.stopping() == was.stopping() && is.text().equals(was.text())) {
         return unchanged();
       }
       return announced(s.with(withChild(told), wall));
@@ -468,7 +473,9 @@ public final class Machine {
 
     @Override
     public Step configured(Config config) {
-      return config.equals(s.config()) ? unchanged() : step(s.with(config));
+      // taken as it is, not compared: a record's first equals bootstraps its method handles,
+      // interpreted, ~70 ms on the loop (bench/readiness.sh) just after a restart
+      return step(s.with(config));
     }
 
     /** The shutdown plan: the service's own if it has one (made to end in a kill), else TERM, 2 s, KILL. */
