@@ -110,7 +110,8 @@ public final class Machine {
     Running child = new Running(old.pid(), startTicks, startedAt, old.paused(), old.termSent(), false, readiness);
     Tai64n since = x.progress().map(Extension.Progress::since).orElse(old.stamp());
     State s = new State(new Lifecycle.Up(child), old.want(), Leave.STAY, startedAt + THROTTLE_NANOS, old.stamp(),
-        since, new State.Counters(x.starts(), x.lastExit(), 0, OptionalLong.of(startedAt)), config);
+        since, new State.Counters(x.starts(), x.lastExit(), x.progress().map(Extension.Progress::fastDeaths).orElse(0),
+        OptionalLong.of(startedAt)), config);
     if (old.want() == Want.DOWN) {
       // the old supervisor was taking it down: begin again, by today's stop plan
       Step again = on(s, new Event.Control(Command.DOWN), now, wall);
