@@ -36,9 +36,9 @@ b. vigil's svscan on SERVICES services: start it, wait until every service's chi
    SIGTERM to the last svscan: its exit code, and what still runs in the tree (orphans).
 
 The harness is the child subreaper (PR_SET_CHILD_SUBREAPER) of what it starts: this machine's
-pid 1 does not reap, so the orphans of the killed supervisors come to the harness instead of init
-(a supervisor's death reparents its child to the nearest subreaper) and it reaps them by pid once
-they have exited. An adopted child is no child of the new supervisor either way.
+pid 1 reaps an orphan only 1-2 s after its exit, so the orphans of the killed supervisors come to
+the harness instead (a supervisor's death reparents its child to the nearest subreaper) and it
+reaps them by pid as soon as they have exited. An adopted child is no child of the new supervisor either way.
 
 Exits 1 when a check of vigil fails (a round not adopted, a duplicate, an orphan left, the start
 time in the record wrong, svscan not exiting 0 on SIGTERM).
