@@ -1,0 +1,29 @@
+#!/bin/sh
+# The fault suite: a supervisor killed with SIGKILL while its child runs, and a new one started on
+# the same service. vigil's supervise and svscan adopt the orphan (its pid still runs with the
+# kernel start time the status record holds: doc/supervise.md, start-up); daemontools' supervise
+# starts a second copy. Counts: orphans adopted, second copies, duplicates, orphans left; and the
+# time until the new supervisor's record names the child.
+#
+#   bench/faults.sh [ROUNDS [SVSCAN_ROUNDS [SERVICES]]]
+#       ROUNDS         (a) supervise rounds, vigil's and daemontools' interleaved (default 100)
+#       SVSCAN_ROUNDS  (b) SIGKILLs of vigil's svscan, each followed by a new one (default 10)
+#       SERVICES       (b) services under that svscan (default 100)
+#   0 skips a part. About 5 minutes with the defaults on 2 CPUs; `bench/faults.sh 10 3 20` is a
+#   quick look (under a minute).
+#
+# daemontools' supervise (/usr/bin/supervise), when it is not installed, is skipped with a printed
+# line. Exits 1 when a check of vigil fails. Details in bench/lib/faults.py and bench/README.md.
+set -eu
+rounds=${1:-100}
+scan_rounds=${2:-10}
+services=${3:-100}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/tree.sh"
+. "$here/lib/scratch.sh"
+
+echo "java: $java ($("$java" -version 2>&1 | head -1)); supervise_flags: $supervise_flags; svscan_flags: $svscan_flags"
+echo "machine: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
+v=$(dpkg-query -W -f '${Version}' daemontools 2>/dev/null || true)
+[ -n "$v" ] && echo "peers: daemontools $v"
+python3 "$here/lib/faults.py" "$work" "$vigil/bin" "$rounds" "$scan_rounds" "$services"
