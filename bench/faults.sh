@@ -9,8 +9,21 @@
 #       ROUNDS         (a) supervise rounds, vigil's and daemontools' interleaved (default 100)
 #       SVSCAN_ROUNDS  (b) SIGKILLs of vigil's svscan, each followed by a new one (default 10)
 #       SERVICES       (b) services under that svscan (default 100)
-#   0 skips a part. About 5 minutes with the defaults on 2 CPUs; `bench/faults.sh 10 3 20` is a
+#   0 skips a part. About 6 minutes with the defaults on 2 CPUs (all four parts); `bench/faults.sh 10 3 20` is a
 #   quick look (under a minute).
+# Environment:
+#   PARTS          letters of the parts to run (default abcd); `PARTS=cd bench/faults.sh` runs
+#                  the two below alone, about a minute
+#   FLOOD_BYTES    (c) random bytes the writers send to supervise/control in all (default 10^6)
+#   FLOOD_WRITERS  (c) writer processes (default 4)
+#   BASE_KILLS     (c) SIGKILLs of the child without the flood, for comparison (default 15)
+#   TORN_CHANGES   (d) commands p / c alternating, each a status rewrite (default 10^4)
+# (c) control flood: vigil's supervise while FLOOD_WRITERS processes write random bytes (less the
+#   command bytes d o x p h a i t k q 1 2 w) to its control FIFO, the child SIGKILLed every 1.5 s:
+#   supervise alive, restarts seen against kills, restart latency with and without the flood,
+#   the status consistent at the end, zombies. (d) torn reads: a reader process reads
+#   supervise/status as fast as it can while p and c commands rewrite it: reads, torn or short
+#   reads, distinct records.
 #
 # daemontools' supervise (/usr/bin/supervise), when it is not installed, is skipped with a printed
 # line. Exits 1 when a check of vigil fails. Details in bench/lib/faults.py and bench/README.md.

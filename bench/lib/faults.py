@@ -3,9 +3,12 @@
 this script as a fallback): a supervisor killed with SIGKILL and a new one started on the same
 service. vigil's supervise and svscan adopt the orphan (doc/supervise.md, start-up: the record's
 pid still runs with the kernel start time the record holds); daemontools' supervise starts a
-second copy.
+second copy. Parts c and d load one vigil supervise through its control FIFO.
 
 usage: faults.py WORK VIGIL_BIN ROUNDS SVSCAN_ROUNDS SERVICES
+       (environment: PARTS, FLOOD_BYTES, FLOOD_WRITERS, BASE_KILLS, TORN_CHANGES: bench/faults.sh)
+       faults.py --writer CONTROL NBYTES SEED, faults.py --reader STATUS STOP_FILE (c's and d's
+       helper processes, started with their working directory in WORK)
 
 Every ./run is
     #!/bin/sh
@@ -35,13 +38,31 @@ b. vigil's svscan on SERVICES services: start it, wait until every service's chi
    processes in the tree and new lines in the ./pids files 300 ms after (duplicates). At the end
    SIGTERM to the last svscan: its exit code, and what still runs in the tree (orphans).
 
+c. control flood, vigil's supervise (backoff-max 1000, as restart.sh): BASE_KILLS SIGKILLs of
+   the child, each once it has lived 1.5 s, without a flood; then FLOOD_WRITERS writer processes
+   send FLOOD_BYTES os.urandom bytes in all to supervise/control, each chunk of 1-64 bytes with
+   its own open(O_WRONLY), write, close (as svc writes; blocking, so they go at the rate supervise
+   reads), and the same kills go on until every writer has exited. Left out of the stream: d o x
+   (down, once, exit: they would end the test), p (SIGSTOP) and h a i t k q 1 2 w (signals that
+   end sleep, so restarts the harness did not cause); u and c stay (each rewrites the status).
+   Restart latency: from just before the kill until the status names a new pid that runs,
+   polled every 1 ms. At the end: supervise alive; the record's pid live, its parent supervise,
+   not paused, want u, state 1, bytes 30-41 right; supervise's children and zombies.
+d. torn reads: a reader process opens, reads (4096) and closes supervise/status in a loop while
+   the harness writes TORN_CHANGES commands p and c alternately (each its own open, write,
+   close), each followed by a poll until the record shows it, so each is one rewrite. Torn: a
+   length other than 18 or 90 + byte 89 (vigil's version-3 record), or inconsistent fields
+   (paused not 0/1, paused with pid 0, state byte not matching the pid). Counts reads, failed
+   opens, torn, lengths, distinct records and changes between consecutive reads.
+
 The harness is the child subreaper (PR_SET_CHILD_SUBREAPER) of what it starts: this machine's
 pid 1 reaps an orphan only 1-2 s after its exit, so the orphans of the killed supervisors come to
 the harness instead (a supervisor's death reparents its child to the nearest subreaper) and it
 reaps them by pid as soon as they have exited. An adopted child is no child of the new supervisor either way.
 
 Exits 1 when a check of vigil fails (a round not adopted, a duplicate, an orphan left, the start
-time in the record wrong, svscan not exiting 0 on SIGTERM).
+time in the record wrong, svscan not exiting 0 on SIGTERM; c: supervise gone, a kill without a
+restart, the status inconsistent, a zombie; d: a torn read or a failed open).
 """
 import ctypes
 import os
@@ -486,23 +507,349 @@ def part_svscan(work, vigil_bin, rounds, n):
     sys.stdout.flush()
 
 
+
+# ---------------------------------------------------------------------- c. control flood
+
+# Command bytes left out of the flood: d o x (down, once, exit) would end the test rather than
+# load it, p would stop the child, and h a i t k q 1 2 w signal it (sleep dies of each), so the
+# harness's kills would not be the only restarts. u and c stay in: "want up" and SIGCONT to a
+# running child change nothing but rewrite the status (about 2 x 3,900 rewrites in 10^6 bytes).
+STRIPPED = b"doxphaitkq12w"
+KILL_EVERY_S = 1.5
+RESTART_TIMEOUT = 10.0
+
+
+def writer(path, nbytes, seed):
+    """One flood writer (run as its own process): nbytes random bytes without STRIPPED, each
+    chunk of 1-64 bytes written as svc does (open O_WRONLY, one write, close). Prints the bytes
+    written and the chunks."""
+    rnd = random.Random(seed)
+    table = bytes.maketrans(b"", b"")
+    sent = chunks = 0
+    pool = b""
+    while sent < nbytes:
+        if len(pool) < 64:
+            pool += os.urandom(4096).translate(table, STRIPPED)
+        n = min(rnd.randint(1, 64), nbytes - sent)
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.write(fd, pool[:n])     # <= PIPE_BUF: all or nothing
+        finally:
+            os.close(fd)
+        pool = pool[n:]
+        sent += n
+        chunks += 1
+    print(sent, chunks)
+
+
+def children_of(ppid):
+    """(pid, state) of every process whose parent is ppid."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        fields = data[data.rindex(b")") + 2:].split()
+        if int(fields[1]) == ppid:
+            found.append((int(entry), fields[0].decode()))
+    return found
+
+
+def restart_samples(sup, directory, kills, flood=None):
+    """kills SIGKILLs of the child, each once it has lived KILL_EVERY_S; the ms from the kill until
+    the status names a new pid that runs. With flood (a list of writer Popens) it stops early once
+    every writer has exited. Returns (latencies, kills made, restarts seen)."""
+    ms = []
+    made = seen = 0
+    st = status(directory)
+    pid = st[0] if st else 0
+    born = time.monotonic()
+    for _ in range(kills):
+        if flood is not None and all(w.poll() is not None for w in flood):
+            break
+        time.sleep(max(0.0, born + KILL_EVERY_S - time.monotonic()))
+        if flood is not None and all(w.poll() is not None for w in flood):
+            break
+        if not sup.alive():
+            raise RuntimeError(f"supervise exited with {sup.proc.returncode}")
+        t0 = time.monotonic()
+        kill_pid(pid)
+        made += 1
+
+        def look():
+            s = status(directory)
+            return s[0] if s and s[0] and s[0] != pid and live(s[0]) else None
+        try:
+            new = sv.poll_until(look, RESTART_TIMEOUT, interval=0.001, what="the new child")
+        except TimeoutError:
+            new = None
+        if new is None:
+            s = status(directory)
+            print(f"   no new child {RESTART_TIMEOUT:g} s after the kill of {pid} (status {s})")
+            # the flood's 'u' bytes bring it back eventually; go on from whatever runs
+            pid = s[0] if s else 0
+            born = time.monotonic()
+            continue
+        ms.append((time.monotonic() - t0) * 1000)
+        seen += 1
+        pid = new
+        born = time.monotonic()
+    return ms, made, seen
+
+
+def check_record(sup, directory):
+    """The status at the end, decoded: (ok, description)."""
+    with open(os.path.join(directory, "supervise", "status"), "rb") as f:
+        data = f.read()
+    if len(data) < 20:
+        return False, f"{len(data)} bytes"
+    pid = int.from_bytes(data[12:16], "little")
+    paused, want, term, state = data[16], chr(data[17]) if data[17] else "0", data[18], data[19]
+    parent = None
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            s = f.read()
+        parent = int(s[s.rindex(b")") + 2:].split()[1])
+    except OSError:
+        pass
+    ok = (pid != 0 and live(pid) and parent == sup.pid and paused == 0 and want == "u"
+          and state == 1)
+    extra = ""
+    if len(data) >= 46 and data[20] >= 1:
+        spid = int.from_bytes(data[38:42], "big")
+        ps = proc_stat(pid)
+        start_ok = ps is not None and int.from_bytes(data[30:38], "big") == ps[2]
+        ok = ok and spid == sup.pid and start_ok
+        extra = f", supervisor {spid}, start time {'matches' if start_ok else 'WRONG'}"
+    return ok, (f"{len(data)} bytes: pid {pid} ({'live' if live(pid) else 'not running'},"
+                f" parent {parent}), paused {paused}, want {want}, term {term}, state {state}{extra}")
+
+
+def part_flood(work, vigil_bin, nbytes, writers, base_kills):
+    print(f"\n== c. control flood: {writers} writers, {nbytes} random bytes in all to supervise/control"
+          f" (bytes {STRIPPED.decode()} left out), SIGKILL of the child every {KILL_EVERY_S:g} s;"
+          f" (load {load()})")
+    sys.stdout.flush()
+    directory = service(os.path.join(work, "flood"))
+    sv.no_backoff(directory)
+    sup = sv.Supervisor("vigil supervise", [os.path.join(vigil_bin, "supervise")],
+                        dict(os.environ), directory, work)
+    procs = []
+    try:
+        sup.start()
+        first_child(sup, True)
+        base, base_made, base_seen = restart_samples(sup, directory, base_kills)
+        control = os.path.join(directory, "supervise", "control")
+        per = nbytes // writers
+        t = time.monotonic()
+        for i in range(writers):
+            n = per if i < writers - 1 else nbytes - per * (writers - 1)
+            procs.append(subprocess.Popen(
+                [sys.executable, os.path.abspath(__file__), "--writer", control, str(n), str(i)],
+                cwd=work, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL))
+        flood, made, seen = restart_samples(sup, directory, 10 ** 6, procs)
+        sent = chunks = 0
+        for w in procs:
+            out, _ = w.communicate(timeout=600)
+            if w.returncode == 0 and out.split():
+                a, b = out.split()
+                sent, chunks = sent + int(a), chunks + int(b)
+        flood_s = time.monotonic() - t
+        time.sleep(0.3)     # what the pipe still held
+        alive = sup.alive()
+        ok, desc = check_record(sup, directory) if alive else (False, "supervise is gone")
+        kids = children_of(sup.pid) if alive else []
+        zombies = [p for p, s in kids if s == "Z"]
+        starts = len(pid_lines(directory))
+        print(f"   flood: {sent} bytes in {chunks} writes by {writers} writers, {flood_s:.1f} s"
+              f" ({sent / flood_s / 1e3:.0f} kB/s); load {load()}")
+        print(f"   supervise alive at the end: {'yes' if alive else 'NO'}")
+        print(f"   {'':14}kills  restarts seen  restart ms: median    p90    max")
+        for name, xs, k, r in (("without flood", base, base_made, base_seen),
+                               ("with flood", flood, made, seen)):
+            if xs:
+                print(f"   {name:14}{k:5d}  {r:13d}  {statistics.median(xs):19.1f}"
+                      f"  {pct(xs, 0.9):5.1f}  {max(xs):5.1f}")
+            else:
+                print(f"   {name:14}{k:5d}  {r:13d}  {'-':>19}")
+        print(f"   starts of ./run in all: {starts} (1 + kills {base_made + made} when nothing"
+              f" else restarted it)")
+        print(f"   status at the end: {'consistent' if ok else 'INCONSISTENT'}: {desc}")
+        print(f"   children of supervise at the end: {len(kids)}, zombies {len(zombies)}")
+        print("   (restart ms: from just before the harness's kill until supervise/status names a"
+              " new pid that runs, polled every 1 ms; the child was killed once it had lived"
+              f" {KILL_EVERY_S:g} s, so the 1 s throttle does not hold the restart back)")
+        if not alive or not ok or zombies or seen != made or base_seen != base_made:
+            failures.append(f"flood: supervise alive {alive}, status ok {ok}, zombies"
+                            f" {len(zombies)}, restarts {base_seen + seen} of {base_made + made}")
+        if sent != nbytes:
+            failures.append(f"flood: {sent} of {nbytes} bytes written")
+    finally:
+        for w in procs:
+            if w.poll() is None:
+                kill_pid(w.pid)
+            w.wait()
+        sup.stop()
+    sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------- d. torn reads
+
+def reader(path, stop_file):
+    """Reads path (open, read, close) as fast as it can until stop_file exists; prints a JSON
+    tally: reads, failed opens, lengths seen, torn reads, distinct records, changes seen."""
+    import json
+    reads = fails = torn = changes = 0
+    lengths = {}
+    distinct = set()
+    bad = []
+    last = None
+    i = 0
+    while True:
+        i += 1
+        if i % 256 == 0 and os.path.exists(stop_file):
+            break
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            fails += 1
+            continue
+        try:
+            data = os.read(fd, 4096)
+        finally:
+            os.close(fd)
+        reads += 1
+        n = len(data)
+        lengths[n] = lengths.get(n, 0) + 1
+        good = n == 18 or (n >= 90 and data[20] == 3 and n == 90 + data[89])
+        if good:
+            pid = int.from_bytes(data[12:16], "little")
+            good = data[16] in (0, 1) and (pid != 0 or data[16] == 0) and data[19] in (0, 1, 2)
+            if n >= 90:
+                good = good and (data[19] == 1) == (pid != 0)
+        if not good:
+            torn += 1
+            if len(bad) < 5:
+                bad.append(data.hex())
+        if data != last:
+            changes += 1
+            distinct.add(data)
+            last = data
+    print(json.dumps({"reads": reads, "fails": fails, "torn": torn, "lengths": lengths,
+                      "distinct": len(distinct), "changes": changes, "bad": bad}))
+
+
+def part_torn(work, vigil_bin, changes):
+    import json
+    print(f"\n== d. torn reads: a reader reads supervise/status as fast as it can while {changes}"
+          f" commands p and c alternate on the control FIFO (load {load()})")
+    sys.stdout.flush()
+    directory = service(os.path.join(work, "torn"))
+    sup = sv.Supervisor("vigil supervise", [os.path.join(vigil_bin, "supervise")],
+                        dict(os.environ), directory, work)
+    rd = None
+    stop_file = os.path.join(work, "torn.stop")
+    try:
+        sup.start()
+        child = first_child(sup, True)
+        path = os.path.join(directory, "supervise", "status")
+        rd = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--reader", path,
+                               stop_file], cwd=work, stdout=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL)
+        time.sleep(0.3)
+        control = os.path.join(directory, "supervise", "control")
+        t = time.monotonic()
+        written = 0
+
+        def shows(paused):
+            try:
+                with open(path, "rb") as f:
+                    d = f.read(20)
+            except OSError:
+                return False
+            return len(d) >= 18 and d[16] == paused
+        for i in range(changes):
+            fd = os.open(control, os.O_WRONLY | os.O_NONBLOCK)   # as svc opens it
+            try:
+                written += os.write(fd, b"p" if i % 2 == 0 else b"c")
+            finally:
+                os.close(fd)
+            # one change at a time: until the record shows this command (so each is a rewrite)
+            sv.poll_until(lambda: shows(1 - i % 2), 30, interval=0.0002,
+                          what=f"the record of command {i}")
+        write_s = time.monotonic() - t
+        time.sleep(0.2)
+        with open(stop_file, "w"):
+            pass
+        out, _ = rd.communicate(timeout=60)
+        r = json.loads(out)
+        sup.command("c")
+        time.sleep(0.1)
+        st = proc_stat(child)
+        alive = sup.alive()
+        print(f"   {written} command bytes written in {write_s:.2f} s, each open, write, close as"
+              f" svc does, then the record polled until it showed it; load {load()}")
+        print(f"   reads {r['reads']}, failed opens {r['fails']}, torn or short {r['torn']};"
+              f" lengths seen {r['lengths']}")
+        print(f"   distinct records {r['distinct']}, changes seen between consecutive reads"
+              f" {r['changes']}")
+        for b in r["bad"]:
+            print(f"   torn: {b}")
+        print(f"   supervise alive {'yes' if alive else 'NO'}; the child {child}"
+              f" {'runs' if st and st[1] not in ('T', 'Z', 'X') else 'state ' + (st[1] if st else 'gone')}"
+              f" after a last c")
+        if r["torn"] or r["fails"] or not alive:
+            failures.append(f"torn: {r['torn']} torn, {r['fails']} failed opens, alive {alive}")
+    finally:
+        if rd is not None and rd.poll() is None:
+            kill_pid(rd.pid)
+            rd.wait()
+        sup.stop()
+    sys.stdout.flush()
+
+
 def main():
+    if sys.argv[1] == "--writer":
+        writer(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        return 0
+    if sys.argv[1] == "--reader":
+        reader(sys.argv[2], sys.argv[3])
+        return 0
     work, vigil_bin = sys.argv[1:3]
     rounds, scan_rounds, services = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    parts = os.environ.get("PARTS", "abcd")
+    flood_bytes = int(os.environ.get("FLOOD_BYTES", "1000000"))
+    writers = int(os.environ.get("FLOOD_WRITERS", "4"))
+    base_kills = int(os.environ.get("BASE_KILLS", "15"))
+    torn_changes = int(os.environ.get("TORN_CHANGES", "10000"))
     sv.install_signal_handlers()
     os.makedirs(os.path.join(work, "logs"), exist_ok=True)
     subreaper()
-    print(f"ROUNDS={rounds} SVSCAN_ROUNDS={scan_rounds} SERVICES={services}")
+    print(f"PARTS={parts} ROUNDS={rounds} SVSCAN_ROUNDS={scan_rounds} SERVICES={services}"
+          f" FLOOD_BYTES={flood_bytes} FLOOD_WRITERS={writers} BASE_KILLS={base_kills}"
+          f" TORN_CHANGES={torn_changes}")
     t = time.monotonic()
     try:
-        if rounds > 0:
+        if "a" in parts and rounds > 0:
             part_supervise(work, vigil_bin, rounds)
         else:
-            print("\nskipped: part a (ROUNDS = 0)")
-        if scan_rounds > 0 and services > 0:
+            print("\nskipped: part a (not in PARTS, or ROUNDS = 0)")
+        if "b" in parts and scan_rounds > 0 and services > 0:
             part_svscan(work, vigil_bin, scan_rounds, services)
         else:
-            print("\nskipped: part b (SVSCAN_ROUNDS or SERVICES = 0)")
+            print("\nskipped: part b (not in PARTS, or SVSCAN_ROUNDS or SERVICES = 0)")
+        if "c" in parts and flood_bytes > 0:
+            part_flood(work, vigil_bin, flood_bytes, writers, base_kills)
+        else:
+            print("\nskipped: part c (not in PARTS, or FLOOD_BYTES = 0)")
+        if "d" in parts and torn_changes > 0:
+            part_torn(work, vigil_bin, torn_changes)
+        else:
+            print("\nskipped: part d (not in PARTS, or TORN_CHANGES = 0)")
     except KeyboardInterrupt:
         print("interrupted; everything started was stopped", file=sys.stderr)
         return 130
