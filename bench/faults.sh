@@ -9,8 +9,8 @@
 #       ROUNDS         (a) supervise rounds, vigil's and daemontools' interleaved (default 100)
 #       SVSCAN_ROUNDS  (b) SIGKILLs of vigil's svscan, each followed by a new one (default 10)
 #       SERVICES       (b) services under that svscan (default 100)
-#   0 skips a part. About 6 minutes with the defaults on 2 CPUs (all four parts); `bench/faults.sh 10 3 20` is a
-#   quick look (under a minute).
+#   0 skips a part. About 6 minutes with the defaults on 2 CPUs (all four parts);
+#   `bench/faults.sh 10 3 20` is a quicker look (under 2 minutes).
 # Environment:
 #   PARTS          letters of the parts to run (default abcd); `PARTS=cd bench/faults.sh` runs
 #                  the two below alone, about a minute
