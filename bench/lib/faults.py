@@ -133,13 +133,10 @@ def status(directory):
 
 def proc_stat(pid):
     """(comm, state, start time ticks) of pid, or None."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            data = f.read()
-    except OSError:
+    st = sv.stat(pid)
+    if st is None:
         return None
-    comm = data[data.index(b"(") + 1:data.rindex(b")")].decode(errors="replace")
-    fields = data[data.rindex(b")") + 2:].split()
+    comm, fields = st
     return comm, fields[0].decode(), int(fields[19])   # fields[0] is field 3; field 22 -> [19]
 
 
@@ -546,14 +543,10 @@ def children_of(ppid):
     """(pid, state) of every process whose parent is ppid."""
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        st = sv.stat(entry) if entry.isdigit() else None
+        if st is None:
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        fields = data[data.rindex(b")") + 2:].split()
+        fields = st[1]
         if int(fields[1]) == ppid:
             found.append((int(entry), fields[0].decode()))
     return found
@@ -609,13 +602,8 @@ def check_record(sup, directory):
         return False, f"{len(data)} bytes"
     pid = int.from_bytes(data[12:16], "little")
     paused, want, term, state = data[16], chr(data[17]) if data[17] else "0", data[18], data[19]
-    parent = None
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            s = f.read()
-        parent = int(s[s.rindex(b")") + 2:].split()[1])
-    except OSError:
-        pass
+    st = sv.stat(pid)
+    parent = int(st[1][1]) if st is not None else None
     ok = (pid != 0 and live(pid) and parent == sup.pid and paused == 0 and want == "u"
           and state == 1)
     extra = ""

@@ -190,13 +190,10 @@ def crash_loop(work, vigil_bin, seconds):
 
 def proc_stat(pid):
     """(comm, state, ppid, pgrp) of pid, or None."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            data = f.read()
-    except OSError:
+    st = sv.stat(pid)
+    if st is None:
         return None
-    comm = data[data.index(b"(") + 1:data.rindex(b")")].decode(errors="replace")
-    fields = data[data.rindex(b")") + 2:].split()
+    comm, fields = st
     return comm, fields[0].decode(), int(fields[1]), int(fields[2])
 
 
@@ -303,20 +300,6 @@ def watch(fds, t0):
     return got
 
 
-def harness_realtime(on):
-    """SCHED_FIFO (priority 1) for this thread while a stop is measured, so that on a busy machine
-    the harness's own wake-up on a pidfd (1-3 ms of run-queue wait under other people's builds,
-    seen with perf) stays out of the figure; SCHED_RESET_ON_FORK: sv, spawned in the window, runs
-    as an ordinary process. The supervisors and their children are never touched. True if done."""
-    try:
-        if on:
-            os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK, os.sched_param(1))
-        else:
-            os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
-        return True
-    except (OSError, AttributeError):
-        return False
-
 
 def stop_sample(t):
     main, bg = t.wait_members()
@@ -336,7 +319,7 @@ def stop_sample(t):
         for pid in (main, bg):
             fds[os.pidfd_open(pid)] = pid
         client = None
-        realtime = was_realtime = harness_realtime(True)
+        realtime = was_realtime = sv.harness_realtime(True)
         t0 = time.monotonic_ns()
         if t.how == "sv":
             client = subprocess.Popen([SV, "-w", str(int(STOP_SECONDS)), "force-stop", t.sup.dir],
@@ -346,7 +329,7 @@ def stop_sample(t):
             raise RuntimeError(f"{t.name}: cannot write to supervise/control")
         got = watch(fds, t0)
         if realtime:
-            harness_realtime(False)
+            sv.harness_realtime(False)
             realtime = False
         left = [pid for pid in (main, bg) if pid not in got]
         for fd, pid in fds.items():
@@ -361,7 +344,7 @@ def stop_sample(t):
             said = f"sv exit {client.returncode}: {said}"
     finally:
         if realtime:
-            harness_realtime(False)
+            sv.harness_realtime(False)
         for fd in fds:
             os.close(fd)
     t.samples.append({

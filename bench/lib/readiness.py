@@ -110,18 +110,6 @@ def stats(values):
     return f"{statistics.median(values):7.2f} / {p90(values):7.2f}"
 
 
-def harness_realtime(on):
-    """SCHED_FIFO (priority 1) for this thread while a sample is measured, as lifecycle.py: its own
-    wake-up stays out of the figure; SCHED_RESET_ON_FORK: what it spawns runs as usual."""
-    try:
-        if on:
-            os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK, os.sched_param(1))
-        else:
-            os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
-        return True
-    except (OSError, AttributeError):
-        return False
-
 
 def service(work, ready, label, settings=None, trigger=False):
     directory = os.path.join(work, label)
@@ -141,16 +129,11 @@ def children(sup):
     """Pids of the supervisor's children that run ./run (comm "run"), not zombies."""
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        st = sv.stat(entry) if entry.isdigit() else None
+        if st is None:
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.index(b"(") + 1:stat.rindex(b")")]
-        rest = stat[stat.rindex(b")") + 2:].split()
-        if comm == b"run" and int(rest[1]) == sup.pid and rest[0] not in (b"Z", b"X"):
+        comm, rest = st
+        if comm == "run" and int(rest[1]) == sup.pid and rest[0] not in (b"Z", b"X"):
             found.append(int(entry))
     return found
 
@@ -289,7 +272,7 @@ def measure(k, waiter_argv, child, w):
     rename = None
     rt = False
     try:
-        rt = harness_realtime(True)
+        rt = sv.harness_realtime(True)
         trigger = realtime()
         fd = os.open(os.path.join(k.dir, "trigger"), os.O_WRONLY)
         os.write(fd, b"x")
@@ -315,7 +298,7 @@ def measure(k, waiter_argv, child, w):
             rename = exited  # the event was read only after the exit: an upper bound
     finally:
         if rt:
-            harness_realtime(False)
+            sv.harness_realtime(False)
         os.close(ino)
         os.close(pidfd)
     if w.returncode != 0:
@@ -401,14 +384,14 @@ def part_a(work, ready, vigil_bin, samples):
 def restart_sample(k, argv):
     before = k.child
     t0 = realtime()
-    rt = harness_realtime(True)
+    rt = sv.harness_realtime(True)
     try:
         done = subprocess.run(argv + [k.dir], cwd=k.sup.work, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         t1 = realtime()
     finally:
         if rt:
-            harness_realtime(False)
+            sv.harness_realtime(False)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stdout.decode(errors='replace')}")
     new = {p: ns for p, ns in stamps(k.dir).items() if ns > t0}

@@ -1,5 +1,6 @@
 package dev.vigil.supervise;
 
+import dev.vigil.common.Errno;
 import dev.vigil.common.os.Child;
 import dev.vigil.common.os.Clock;
 import dev.vigil.common.os.Os;
@@ -10,9 +11,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -185,14 +187,14 @@ public final class Host {
    * init's, and each is reaped when SIGCHLD says it exited. Returns why not, if the kernel
    * refused (the strays then go to init, as under daemontools).
    */
-  public java.util.Optional<String> becomeSubreaper() {
+  public Optional<String> becomeSubreaper() {
     // the handler runs on a JVM thread of its own; the event loop does the work
     sun.misc.Signal.handle(new sun.misc.Signal("CHLD"), signal -> childSignalled());
     try {
       os.becomeSubreaper();
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (IOException e) {
-      return java.util.Optional.of(dev.vigil.common.Errno.text(e));
+      return Optional.of(Errno.text(e));
     }
   }
 

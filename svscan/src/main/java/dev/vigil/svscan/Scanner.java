@@ -239,28 +239,30 @@ final class Scanner {
    * restarted main writes. Null if neither is there (a new pipe, then).
    */
   private int[] adoptedPipe(Pair p) {
-    String log = p.name + "/" + ServiceDir.LOG + "/" + ServiceDir.STATUS;
-    String main = p.name + "/" + ServiceDir.STATUS;
-    for (String[] side : new String[][] {{log, "0"}, {main, "1"}}) {
-      Optional<Orphan> orphan = Orphan.find(os, dir, side[0]);
-      if (orphan.isEmpty()) {
-        continue;
-      }
-      Child c = orphan.get().process();
-      try {
-        int read = os.reopenPipe(c.pid(), Integer.parseInt(side[1]));
-        try {
-          return new int[] {read, os.reopenPipe(c.pid(), Integer.parseInt(side[1]))};
-        } catch (IOException e) {
-          os.close(read);
-        }
-      } catch (IOException e) {
-        // not a pipe (any more): a new one
-      } finally {
-        os.close(c.pidfd());
-      }
+    int[] pipe = reopenedPipe(p.name + "/" + ServiceDir.LOG + "/" + ServiceDir.STATUS, 0);
+    return pipe != null ? pipe : reopenedPipe(p.name + "/" + ServiceDir.STATUS, 1);
+  }
+
+  /** The pipe at descriptor {@code fd} of the orphan the record at {@code status} names, twice opened; or null. */
+  private int[] reopenedPipe(String status, int fd) {
+    Optional<Orphan> orphan = Orphan.find(os, dir, status);
+    if (orphan.isEmpty()) {
+      return null;
     }
-    return null;
+    Child c = orphan.get().process();
+    try {
+      int read = os.reopenPipe(c.pid(), fd);
+      try {
+        return new int[] {read, os.reopenPipe(c.pid(), fd)};
+      } catch (IOException e) {
+        os.close(read);
+        return null;
+      }
+    } catch (IOException e) {
+      return null; // not a pipe (any more): a new one
+    } finally {
+      os.close(c.pidfd());
+    }
   }
 
   private Service open(String name, String path, SortedMap<Integer, Integer> fds, Runnable onGone) {
