@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.common.Status;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Proc;
+import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.Services;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +98,73 @@ class SuperviseDaemonizeTest extends LiveTest {
     assertFalse(s.status().pid() == stranger.pid(), "the stranger never became the service");
   }
 
+  /**
+   * A real daemonizing program: memcached -d (fork, the parent exits 0, the child calls setsid)
+   * writing its pid file with -P. Followed, TERM by svc -d reaches it, and nothing restarts it.
+   */
+  @Test
+  void memcachedDashDIsFollowedThroughItsPidFile() throws IOException {
+    Path memcached = Path.of("/usr/bin/memcached");
+    Assumptions.assumeTrue(Files.isExecutable(memcached),
+        "memcached is not installed (Debian package memcached; .ci/run installs it)");
+    Path dir = Files.createDirectories(root.resolve("svc"));
+    Files.writeString(dir.resolve("pidfile"), "memcached.pid\n");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Services.script(dir.resolve("run"), String.join("\n",
+        "echo $$ >> " + services.pidLog(),
+        "rm -f memcached.pid",
+        // -u root: as nobody it could not write its pid file here
+        "memcached -d -u root -U 0 -l 127.0.0.1 -p " + port + " -P \"$PWD/memcached.pid\" || exit 111",
+        // logged for the clean-up, once memcached has written it
+        "while [ ! -s memcached.pid ]; do sleep 0.01; done",
+        "cat memcached.pid >> " + services.pidLog(),
+        "exit 0", ""));
+    try {
+      SuperviseProcess s = supervise("svc");
+      long daemon = Await.value("the status to name memcached", () -> {
+        long pid = pidIn(dir.resolve("memcached.pid"));
+        return pid != 0 && s.status().pid() == pid && Proc.exists(pid) ? pid : 0L;
+      }, p -> p != 0);
+      assertEquals(1, s.status().extension().orElseThrow().starts());
+      try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+        assertTrue(client.isConnected(), "memcached serves");
+      }
+
+      s.send("d");
+      s.awaitStatus("down", st -> st.pid() == 0);
+      Await.until("memcached stopped by svc -d", () -> SuperviseProcess.gone(daemon));
+      assertEquals(1, s.status().extension().orElseThrow().starts(), "never started twice");
+    } finally {
+      // memcached chdirs to /, out of the clean-up's sight: found by its command line
+      killAll(dir.resolve("memcached.pid").toString());
+    }
+  }
+
+  /** SIGKILLs every process whose command line holds {@code marker}, and waits for each to go. */
+  private static void killAll(String marker) throws IOException {
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+          if (cmdline.contains(marker)) {
+            long pid = Long.parseLong(name);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Await.until("pid " + pid + " gone", () -> !Proc.exists(pid) || !Processes.alive(pid));
+          }
+        } catch (IOException gone) {
+          // exited while we looked
+        }
+      }
+    }
+  }
+
   /** A run script whose daemon (a double fork, setsid) logs its pid and runs {@code write} first. */
   private String daemonizing(Path dir, String write) {
     return String.join("\n",
@@ -113,8 +182,11 @@ class SuperviseDaemonizeTest extends LiveTest {
   }
 
   private static long daemonPid(Path dir) {
+    return pidIn(dir.resolve("daemon.pid"));
+  }
+
+  private static long pidIn(Path file) {
     try {
-      Path file = dir.resolve("daemon.pid");
       String t = Files.exists(file) ? Files.readString(file).trim() : "";
       return t.isEmpty() ? 0 : Long.parseLong(t);
     } catch (IOException | NumberFormatException e) {
