@@ -126,6 +126,11 @@ public final class Machine {
     return event.accept(new Transition(s, now, wall));
   }
 
+  /** The shutdown plan: the service's own if it has one (made to end in a kill), else TERM, 2 s, KILL. */
+  static StopPlan shutdownPlan(Config config) {
+    return config.stop().map(p -> p.endingInKill(SHUTDOWN_GRACE_NANOS)).orElse(StopPlan.shutdown(SHUTDOWN_GRACE_NANOS));
+  }
+
   /** How long to wait from a start to the next after {@code fastDeaths} quick deaths in a row. */
   static long backoff(int fastDeaths, Config config) {
     if (fastDeaths <= 1) {
@@ -517,10 +522,8 @@ public final class Machine {
       return step(s.with(config));
     }
 
-    /** The shutdown plan: the service's own if it has one (made to end in a kill), else TERM, 2 s, KILL. */
     private StopPlan shutdownPlan() {
-      return s.config().stop().map(p -> p.endingInKill(SHUTDOWN_GRACE_NANOS))
-          .orElse(StopPlan.shutdown(SHUTDOWN_GRACE_NANOS));
+      return Machine.shutdownPlan(s.config());
     }
 
     /** Begins {@code plan} on the running child of {@code next}: a death asked for, so no crash. */

@@ -118,6 +118,8 @@ public final class Service implements Effect.Handler {
   /** Monotonic time when the look for {@link #orphanedBy}'s heir gives up. */
   private long heirWaitEnds;
   private Timer heirTimer;
+  /** Takes down what {@link #orphanedBy} left when none of it is followed; null if nothing is. */
+  private Sweep sweep;
 
   private Service(Host host, String name, Consumer<String> warn) {
     this.host = host;
@@ -425,14 +427,24 @@ public final class Service implements Effect.Handler {
       heirTimer.at(Math.min(heirWaitEnds, now + PIDFILE_POLL_NANOS));
       return;
     }
-    orphanedBy = null;
     if (state.config().pidfile().isPresent()) {
       warn.accept(show(state.config().pidfile().get()) + " named no process of the service within "
           + PIDFILE_WAIT_NANOS / 1_000_000_000L + " seconds of pid " + old.pid() + "'s exit");
     } else if (!found.left().isEmpty()) {
-      warn.accept(show(ServiceDir.RUN) + " exited and left " + found.left().size()
-          + " processes behind, pids " + found.left() + ": none followed (a pidfile file names the service's)");
+      warn.accept(show(ServiceDir.RUN) + " exited and left " + found.left().size() + " processes behind, pids "
+          + found.left() + ": stopping them before it starts again (a pidfile file names the one to follow)");
+      // the exit is told once they are gone; till then what is sent to the exited pid reaches no one
+      sweep = Sweep.start(host, found.left(), Machine.shutdownPlan(state.config()), () -> {
+        sweep = null;
+        orphanedBy = null;
+        exited(old, orphanedStatus);
+      });
+      if (sweep.isOver()) {
+        sweep = null;
+      }
+      return;
     }
+    orphanedBy = null;
     exited(old, orphanedStatus);
   }
 
@@ -871,6 +883,10 @@ public final class Service implements Effect.Handler {
       heirTimer.cancel();
     }
     release(detachChild());
+    if (sweep != null) {
+      sweep.abandon();
+      sweep = null;
+    }
     release(orphanedBy);
     orphanedBy = null;
     if (control >= 0) {

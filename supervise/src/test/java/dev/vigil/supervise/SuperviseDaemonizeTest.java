@@ -75,6 +75,45 @@ class SuperviseDaemonizeTest extends LiveTest {
   }
 
   /**
+   * ./run exits 0 and leaves several processes, one of them deaf to TERM: none is followed; they
+   * are taken down (TERM, then KILL after 2 s) before ./run starts again, never beside it.
+   */
+  @Test
+  void severalProcessesLeftBehindAreStoppedBeforeRunStartsAgain() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("svc"));
+    Services.script(dir.resolve("run"), String.join("\n",
+        "echo $$ >> " + services.pidLog(),
+        // a new run looks for what an earlier one left: nothing may still run
+        "for p in $(cat left.* 2>/dev/null); do kill -0 $p 2>/dev/null && echo $p >> overlap; done",
+        "sleep 100000 &",
+        "echo $! >> " + services.pidLog(),
+        "echo $! > left.$$",
+        "sh -c 'trap \"\" TERM; exec sleep 100000' &",
+        "echo $! >> " + services.pidLog(),
+        "echo $! >> left.$$",
+        "exit 0", ""));
+    SuperviseProcess s = supervise("svc");
+    long firstRun = Await.value("the first run's pid", () -> {
+      List<String> lines = dev.vigil.fixtures.TextFiles.lines(services.pidLog());
+      return lines.isEmpty() ? 0L : Long.parseLong(lines.get(0).trim());
+    }, p -> p != 0);
+    Path leftFile = dir.resolve("left." + firstRun);
+    List<Long> left = Await.value("the processes the first run left", () -> {
+      List<String> lines = Files.exists(leftFile) ? dev.vigil.fixtures.TextFiles.lines(leftFile) : List.of();
+      return lines.size() == 2 ? lines.stream().map(l -> Long.parseLong(l.trim())).toList() : null;
+    }, l -> l != null);
+
+    Await.until("a warning naming both", () -> s.err().contains("left 2 processes behind"));
+    // the second run has logged its first leftover: its look for the first run's is over
+    Await.until("./run started again", () -> logged() >= 5);
+    assertFalse(Files.exists(dir.resolve("overlap")), "a new ./run started beside what the last one left");
+    for (long pid : left) {
+      assertTrue(SuperviseProcess.gone(pid), "pid " + pid + " was taken down and reaped");
+    }
+    assertTrue(s.status().extension().orElseThrow().starts() >= 2);
+  }
+
+  /**
    * A pidfile naming a process that is not the service's (a stale file whose pid another
    * program took over: the seed's incident) is never followed nor signalled: supervise warns
    * after its wait and starts ./run again.
