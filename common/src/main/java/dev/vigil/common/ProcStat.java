@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import dev.vigil.common.os.ProcessIds;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -25,6 +27,21 @@ public final class ProcStat {
   public static OptionalLong field(long pid, int field) {
     long[] f = fields(pid, field);
     return f == null ? OptionalLong.empty() : OptionalLong.of(f[field]);
+  }
+
+  /** The processes of process group {@code pgid} now, found by a look through every /proc/PID/stat. */
+  public static List<Long> groupMembers(long pgid) {
+    List<Long> members = new ArrayList<>();
+    String[] names = new java.io.File("/proc").list();
+    for (String name : names == null ? new String[0] : names) {
+      if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+        long pid = Long.parseLong(name);
+        if (field(pid, PROCESS_GROUP).orElse(0) == pgid) {
+          members.add(pid);
+        }
+      }
+    }
+    return members;
   }
 
   /** Its parent, group, session and start time, read at once; empty if it is gone. */

@@ -731,21 +731,13 @@ public final class JnrOs implements Os {
 
   @Override
   public List<Long> groupMembers(long pgid) throws IOException {
+    // one syscall says whether the group has any member left, which it mostly has not
     if (libc.kill((int) -pgid, 0) < 0 && errno() == Errno.ESRCH.number) {
       return List.of();
     }
-    List<Long> members = new ArrayList<>();
-    String[] pids = new java.io.File("/proc").list();
-    for (String name : pids == null ? new String[0] : pids) {
-      if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
-        long pid = Long.parseLong(name);
-        if (ProcStat.field(pid, ProcStat.PROCESS_GROUP).orElse(0) == pgid) {
-          members.add(pid);
-        }
-      }
-    }
-    return members;
+    return ProcStat.groupMembers(pgid);
   }
+
 
   @Override
   public long startTicks(long pid) throws IOException {

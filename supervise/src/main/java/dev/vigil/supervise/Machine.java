@@ -111,7 +111,7 @@ public final class Machine {
     Tai64n since = x.progress().map(Extension.Progress::since).orElse(old.stamp());
     State s = new State(new Lifecycle.Up(child), old.want(), Leave.STAY, startedAt + THROTTLE_NANOS, old.stamp(),
         since, new State.Counters(x.starts(), x.lastExit(), x.progress().map(Extension.Progress::fastDeaths).orElse(0),
-        OptionalLong.of(startedAt)), config);
+        OptionalLong.of(startedAt), x.lastPid().orElse(0)), config);
     if (old.want() == Want.DOWN) {
       // the old supervisor was taking it down: begin again, by today's stop plan
       Step again = on(s, new Event.Control(Command.DOWN), now, wall);
@@ -278,7 +278,7 @@ public final class Machine {
       Running child = s.life().child();
       boolean crash = !child.signalled() && now - child.startedAt() < s.config().backoffResetNanos();
       int fastDeaths = crash ? s.counters().fastDeaths() + 1 : 0;
-      State next = s.with(s.counters().exited(waitStatus, fastDeaths))
+      State next = s.with(s.counters().exited(child.pid(), waitStatus, fastDeaths))
           .notBefore(child.startedAt() + backoff(fastDeaths, s.config()));
       if (s.config().finish()) {
         // runit's arguments: ./run's exit code, or -1 if a signal ended it, and the low byte;
@@ -648,6 +648,7 @@ public final class Machine {
     Extension.Readiness readiness = runs ? r.readiness() : Extension.Readiness.NONE;
     return new Status(s.stamp(), s.pid(), child && r.paused(), s.want(), child && r.termSent(), phase,
         Optional.of(new Extension(supervisorPid, s.counters().starts(), s.counters().lastExit(),
-            child ? r.startTicks() : 0, lockFd, Optional.of(progress), Optional.of(readiness))));
+            child ? r.startTicks() : 0, lockFd, Optional.of(progress), Optional.of(readiness),
+            OptionalLong.of(s.counters().lastPid()))));
   }
 }
