@@ -17,6 +17,26 @@ public final class ProcStat {
 
   private ProcStat() {}
 
+  /**
+   * Whether a process with this pid runs: it has a {@code /proc} entry and is not a zombie (state
+   * {@code Z}, or {@code X} while it is torn down). A zombie has exited; only its reaping is owed,
+   * and a reaper that is slow about it (pid 1 of a container) must not make it look alive.
+   */
+  public static boolean runs(long pid) {
+    if (pid <= 0) {
+      return false;
+    }
+    String stat;
+    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+      stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return false;
+    }
+    int at = stat.lastIndexOf(')') + 2; // field 3, the state, follows the parenthesised name
+    char state = at > 1 && at < stat.length() ? stat.charAt(at) : '?';
+    return state != 'Z' && state != 'X';
+  }
+
   /** Field {@code field} (3 or later) of the process's stat line; empty if it is gone. */
   public static OptionalLong field(long pid, int field) {
     String stat;
