@@ -237,6 +237,38 @@ class DaemonControllerTest extends ServiceTest {
   }
 
   @Test
+  void aPingThatFailsForGoodIsAStartErrorAndTheDaemonIsStopped() throws Exception {
+    DaemonController c = DaemonController.builder()
+        .identifier("misconfigured ping")
+        .startCommand(daemons.background("exec sleep 100000"))
+        .ping(() -> {
+          throw new IllegalArgumentException("no such host: ping.invalid");
+        })
+        .pidFile(daemons.pidFile)
+        .logFile(daemons.logFile)
+        .build();
+    StartError e = assertThrows(StartError.class, c::start);
+    assertTrue(e.getCause() instanceof IllegalArgumentException, String.valueOf(e.getCause()));
+    assertTrue(e.getMessage().startsWith("Daemon 'misconfigured ping' failed to start: the ping failed: "
+        + "java.lang.IllegalArgumentException: no such host: ping.invalid"), e.getMessage());
+    long pid = Long.parseLong(Files.readAllLines(root.resolve("pids")).get(0));
+    assertFalse(Processes.alive(pid), "stopped");
+  }
+
+  @Test
+  void notYetIsWhatDaemonControllerAllows() {
+    assertTrue(NotYet.means(new ConnectException("Connection refused")));
+    assertTrue(NotYet.means(new IOException("wrapped by java.net.http", new ConnectException())));
+    assertTrue(NotYet.means(new java.net.SocketException("Connection reset by peer")));
+    assertTrue(NotYet.means(new java.net.SocketTimeoutException("connect timed out")));
+    assertTrue(NotYet.means(new java.net.NoRouteToHostException("No route to host")));
+    assertTrue(NotYet.means(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")));
+    assertFalse(NotYet.means(new IOException("Broken pipe")));
+    assertFalse(NotYet.means(new java.net.UnknownHostException("ping.invalid")));
+    assertFalse(NotYet.means(new IllegalStateException("a bug")));
+  }
+
+  @Test
   void mandatoryOptionsAreNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DaemonController.builder().identifier("x").startCommand("true").ping("true").pidFile(daemons.pidFile).build());

@@ -9,6 +9,7 @@ import dev.vigil.common.ServiceDir;
 import dev.vigil.common.Status;
 import dev.vigil.common.Want;
 import dev.vigil.fixtures.Await;
+import dev.vigil.fixtures.Peers;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.fixtures.Services;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DaemonController on a service directory that vigil's real supervise runs (a JVM of its own,
@@ -115,6 +118,47 @@ class ServiceControllerTest extends ServiceTest {
     for (String pid : Files.readAllLines(services.pidLog())) {
       assertFalse(Processes.alive(Long.parseLong(pid)), "child " + pid + " is gone");
     }
+  }
+
+  @Test
+  void aServiceThatIgnoresTermIsAStopTimeoutAndKilled() throws Exception {
+    ServiceDir dir = services.stubborn("stubborn");
+    supervise(dir);
+    DaemonController c = DaemonController.service(dir.path()).identifier("stubborn")
+        .stopTimeout(Duration.ofMillis(500)).build();
+    long pid = Await.value("the child to come up", () -> record(dir), r -> r != null && r.isUp()).pid();
+    Await.until("the child to log its pid (its trap is set)", () -> services.logged(pid));
+    StopTimeout e = assertThrows(StopTimeout.class, c::stop);
+    assertEquals("Daemon 'stubborn' did not exit in time (force killed)", e.getMessage());
+    assertFalse(Processes.alive(pid), "killed");
+    assertFalse(c.running());
+    assertEquals(Want.DOWN, record(dir).want());
+  }
+
+  /**
+   * daemontools' supervise and runit's runsv, whose records say nothing of readiness: start
+   * returns once the service is up, stop once it is down.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"supervise", "runsv"})
+  void theCSupervisorsAreDrivenTheSameWay(String peer) throws Exception {
+    String binary = Peers.require(peer);
+    ServiceDir dir = services.sleeper("app");
+    Files.writeString(dir.down(), "");
+    Path log = root.resolve(peer + ".log");
+    supervisors.add(processes.start(root, log, log, List.of(binary, dir.path().toString())));
+    Await.until(peer + " to write its record", () -> record(dir) != null);
+    DaemonController c = DaemonController.service(dir.path()).identifier(peer).build();
+    assertFalse(c.running());
+    c.start();
+    long pid = c.pid().orElseThrow();
+    assertTrue(c.running());
+    Await.until("the child to log its pid", () -> services.logged(pid));
+    c.stop();
+    assertFalse(Processes.alive(pid), "stop returned: the child is gone");
+    assertFalse(c.running());
+    // daemontools' supervise ignores SIGTERM: tell it to exit, as svc -x does
+    dir.send("x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   @Test
