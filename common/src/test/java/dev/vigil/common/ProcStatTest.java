@@ -1,6 +1,7 @@
 package dev.vigil.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -30,5 +31,38 @@ class ProcStatTest {
   @Test
   void aProcessThatIsGoneHasNoFields() {
     assertTrue(ProcStat.field(Integer.MAX_VALUE, ProcStat.PARENT).isEmpty());
+  }
+
+  @Test
+  void thisProcessRunsAndNoneRunsWhereThereIsNone() {
+    assertTrue(ProcStat.runs(SELF));
+    assertFalse(ProcStat.runs(Integer.MAX_VALUE));
+    assertFalse(ProcStat.runs(0));
+  }
+
+  /** A child that exited and is not reaped (its parent exec'd sleep, which never waits) does not run. */
+  @Test
+  void aZombieDoesNotRun() throws Exception {
+    Process parent = new ProcessBuilder("/bin/sh", "-c", "true & echo $!; exec sleep 100000")
+        .redirectErrorStream(true).start();
+    try {
+      long zombie = Long.parseLong(new java.io.BufferedReader(
+          new java.io.InputStreamReader(parent.getInputStream())).readLine().strip());
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (!zombieState(zombie)) {
+        assertTrue(System.nanoTime() < deadline, "the child of sh to become a zombie");
+        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+      }
+      assertFalse(ProcStat.runs(zombie));
+      assertTrue(ProcStat.runs(parent.pid()));
+    } finally {
+      parent.destroyForcibly();
+      parent.waitFor();
+    }
+  }
+
+  private static boolean zombieState(long pid) throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
   }
 }

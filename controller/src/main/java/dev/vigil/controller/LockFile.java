@@ -87,6 +87,14 @@ final class LockFile {
   /** Runs {@code body} while no other controller of this lock file, here or elsewhere, runs anything. */
   <T, E extends Exception> T exclusive(Locked<T, E> body) throws E {
     Shared s = shared();
+    if (s.threads.isWriteLockedByCurrentThread()) {
+      return body.run(); // a hook or ping that calls the controller while it starts: held already
+    }
+    if (s.threads.getReadHoldCount() > 0) {
+      // a read lock cannot be upgraded: waiting here would wait for ever, for this very thread
+      throw new IllegalStateException("the exclusive lock on " + file + " was asked for under its shared lock"
+          + " (a start or stop from within connect's first attempt)");
+    }
     s.threads.writeLock().lock();
     try {
       FileLock l;
@@ -108,6 +116,9 @@ final class LockFile {
   /** Runs {@code body} while no controller of this lock file runs anything exclusively. */
   <T, E extends Exception> T shared(Locked<T, E> body) throws E {
     Shared s = shared();
+    if (s.threads.isWriteLockedByCurrentThread()) {
+      return body.run(); // exclusive already: a shared file lock beside it would overlap
+    }
     s.threads.readLock().lock();
     try {
       try {

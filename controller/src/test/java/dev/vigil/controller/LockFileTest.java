@@ -2,6 +2,7 @@ package dev.vigil.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.fixtures.Await;
@@ -88,6 +89,22 @@ class LockFileTest extends ServiceTest {
     });
     other.join();
     assertTrue(met.get(), "both held the shared lock at once");
+  }
+
+  /** A hook or ping that asks the controller something while it starts (holding the lock). */
+  @Test
+  void theHolderOfTheExclusiveLockMayTakeEitherAgain() {
+    LockFile lock = new LockFile(root.resolve("r.lock"));
+    assertEquals("in", lock.exclusive(() -> lock.shared(() -> lock.exclusive(() -> "in"))));
+    assertEquals("again", lock.shared(() -> "again"), "and it was released");
+  }
+
+  @Test
+  void anExclusiveLockUnderASharedOneFailsInsteadOfWaitingForEver() {
+    LockFile lock = new LockFile(root.resolve("u.lock"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> lock.shared(() -> lock.exclusive(() -> null)));
+    assertTrue(e.getMessage().contains("was asked for under its shared lock"), e.getMessage());
+    assertEquals("free", lock.exclusive(() -> "free"), "the shared lock was released");
   }
 
   @Test
