@@ -104,14 +104,18 @@ class ServiceControllerTest extends ServiceTest {
 
   @Test
   void aServiceThatNeverGetsReadyTimesOutAndIsWantedDownAgain() throws Exception {
-    ServiceDir dir = services.create("mute", "sleep 100000"); // says nothing on its descriptor 3
+    Path log = root.resolve("mute.log");
+    Files.writeString(log, "a line from an earlier run\n");
+    // logs why it waits, then says nothing on its descriptor 3
+    ServiceDir dir = services.create("mute", "sh -c 'echo \"mute: waiting for the database\" >> " + log + "; exec sleep 100000'");
     Files.writeString(dir.path().resolve("notification-fd"), "3\n");
     Files.writeString(dir.down(), "");
     supervise(dir);
-    DaemonController c = DaemonController.service(dir.path()).identifier("mute")
-        .startTimeout(Duration.ofMillis(500)).build();
+    DaemonController c = DaemonController.service(dir.path()).identifier("mute").logFile(log)
+        .startTimeout(Duration.ofMillis(2000)).build(); // time for the child to log its line
     StartTimeout e = assertThrows(StartTimeout.class, c::start);
-    assertEquals("Daemon 'mute' did not start in time: not ready in time\n(no output, and nothing in the log file)", e.getMessage());
+    assertEquals(List.of("mute: waiting for the database"), e.logLines());
+    assertEquals("Daemon 'mute' did not start in time: not ready in time\nmute: waiting for the database", e.getMessage());
     Status after = record(dir);
     assertEquals(0, after.pid(), "stopped, not left running");
     assertEquals(Want.DOWN, after.want());
