@@ -4,6 +4,8 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.vigil.common.os.ProcessIds;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Numeric fields of {@code /proc/PID/stat}, numbered as proc(5) numbers them. */
@@ -12,6 +14,8 @@ public final class ProcStat {
   public static final int PARENT = 4;
   /** The process group's id. */
   public static final int PROCESS_GROUP = 5;
+  /** The session's id. */
+  public static final int SESSION = 6;
   /** When the process started, in clock ticks since boot. */
   public static final int START_TIME = 22;
 
@@ -39,22 +43,46 @@ public final class ProcStat {
 
   /** Field {@code field} (3 or later) of the process's stat line; empty if it is gone. */
   public static OptionalLong field(long pid, int field) {
+    long[] f = fields(pid, field);
+    return f == null ? OptionalLong.empty() : OptionalLong.of(f[field]);
+  }
+
+  /** Its parent, group, session and start time, read at once; empty if it is gone. */
+  public static Optional<ProcessIds> ids(long pid) {
+    long[] f = fields(pid, START_TIME);
+    return f == null ? Optional.empty()
+        : Optional.of(new ProcessIds(pid, f[PARENT], f[PROCESS_GROUP], f[SESSION], f[START_TIME]));
+  }
+
+  /** The numeric fields 3 to {@code last}, indexed by their numbers (field 3, the state, is 0); null if gone. */
+  private static long[] fields(long pid, int last) {
     String stat;
     try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
       stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
-      return OptionalLong.empty();
+      return null;
     }
+    long[] f = new long[last + 1];
     // field 2, the command name, is in parentheses and may hold spaces: count after it
     int at = stat.lastIndexOf(')') + 2;
-    for (int f = 3; f < field && at > 0; f++) {
-      at = stat.indexOf(' ', at) + 1;
+    for (int n = 3; n <= last; n++) {
+      int end = stat.indexOf(' ', at);
+      if (at <= 1 || at >= stat.length()) {
+        return null;
+      }
+      String text = stat.substring(at, end < 0 ? stat.length() : end).trim();
+      if (n > 3) {
+        try {
+          f[n] = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+      at = end + 1;
+      if (end < 0 && n < last) {
+        return null;
+      }
     }
-    int end = stat.indexOf(' ', at);
-    try {
-      return OptionalLong.of(Long.parseLong(stat.substring(at, end < 0 ? stat.length() : end).trim()));
-    } catch (RuntimeException e) {
-      return OptionalLong.empty();
-    }
+    return f;
   }
 }

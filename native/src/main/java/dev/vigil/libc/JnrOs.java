@@ -3,6 +3,7 @@ package dev.vigil.libc;
 import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.ProcStat;
+import dev.vigil.common.os.ProcessIds;
 import dev.vigil.common.os.Child;
 import dev.vigil.common.os.FileStat;
 import dev.vigil.common.os.Os;
@@ -721,6 +722,29 @@ public final class JnrOs implements Os {
       // after the KILL without this, 0.13-0.25 ms under s6-supervise.
       libc.sched_yield();
     }
+  }
+
+  @Override
+  public ProcessIds process(long pid) throws IOException {
+    return ProcStat.ids(pid).orElseThrow(() -> Errno.ESRCH.exception("pid " + pid));
+  }
+
+  @Override
+  public List<Long> groupMembers(long pgid) throws IOException {
+    if (libc.kill((int) -pgid, 0) < 0 && errno() == Errno.ESRCH.number) {
+      return List.of();
+    }
+    List<Long> members = new ArrayList<>();
+    String[] pids = new java.io.File("/proc").list();
+    for (String name : pids == null ? new String[0] : pids) {
+      if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+        long pid = Long.parseLong(name);
+        if (ProcStat.field(pid, ProcStat.PROCESS_GROUP).orElse(0) == pgid) {
+          members.add(pid);
+        }
+      }
+    }
+    return members;
   }
 
   @Override

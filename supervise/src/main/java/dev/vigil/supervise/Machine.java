@@ -287,6 +287,44 @@ public final class Machine {
       return downAfter(next.stamped(wall));
     }
 
+    /**
+     * ./run daemonized: it exited and another process carries the service on. That process is
+     * the service's from now on (up, its pid in the record, commands and stop plans go to it); a
+     * restart comes only when it exits. It is no new start (the count stays), no exit (the last
+     * exit stays), and the stop or
+     * shutdown under way, or a want of down that came while ./run went, goes on with it.
+     */
+    @Override
+    public Step followed(long pid, long startTicks, boolean guessed) {
+      if (!s.runs()) {
+        return unchanged();
+      }
+      Running old = s.life().child();
+      Running heir = new Running(pid, startTicks, old.startedAt(), false, false, false, old.readiness());
+      // the parent's exit 0 is how a daemon starts, not how the service ended: last exit keeps
+      // the wait status of the last process that did end the service
+      State next = s.stamped(wall).with(new Lifecycle.Up(heir), wall);
+      if (guessed) {
+        effects.add(new Effect.Warn(runName + " exited and left one process behind, pid " + pid
+            + ": following it as the service (a pidfile file names it without guessing)"));
+      }
+      if (s.leave() == Leave.SHUTDOWN) {
+        next = stop(next, shutdownPlan());
+      } else if (s.life() instanceof Lifecycle.Stopping stopping) {
+        next = stop(next, stopping.plan());
+      } else if (s.want() == Want.DOWN) {
+        if (s.config().stop().isPresent()) {
+          next = stop(next, s.config().stop().get());
+        } else {
+          next = next.with(new Lifecycle.Up(heir.terminated().signalledByOperator()), wall);
+          terminate(pid, Effect.Kill::new);
+        }
+      }
+      effects.add(guessed ? 1 : 0, new Effect.WritePid(pid));
+      effects.add(guessed ? 2 : 1, new Effect.WriteStatus(status(next, now, wall)));
+      return step(next);
+    }
+
     /** No process any more (./run without a finish, or ./finish): restart if wanted, else down. */
     private Step downAfter(State after) {
       State next = after.with(Lifecycle.Down.RESTING, wall);
