@@ -27,13 +27,8 @@ public final class ProcStat {
    * and a reaper that is slow about it (pid 1 of a container) must not make it look alive.
    */
   public static boolean runs(long pid) {
-    if (pid <= 0) {
-      return false;
-    }
-    String stat;
-    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
-      stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
+    String stat = pid > 0 ? line(pid) : null;
+    if (stat == null) {
       return false;
     }
     int at = stat.lastIndexOf(')') + 2; // field 3, the state, follows the parenthesised name
@@ -56,10 +51,8 @@ public final class ProcStat {
 
   /** The numeric fields 3 to {@code last}, indexed by their numbers (field 3, the state, is 0); null if gone. */
   private static long[] fields(long pid, int last) {
-    String stat;
-    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
-      stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
+    String stat = line(pid);
+    if (stat == null) {
       return null;
     }
     long[] f = new long[last + 1];
@@ -84,5 +77,14 @@ public final class ProcStat {
       }
     }
     return f;
+  }
+
+  /** The process's stat line; null if it is gone. */
+  private static String line(long pid) {
+    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return null;
+    }
   }
 }
