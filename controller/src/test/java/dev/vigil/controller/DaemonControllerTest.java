@@ -42,6 +42,15 @@ class DaemonControllerTest extends ServiceTest {
         .logFile(daemons.logFile);
   }
 
+  /** The daemon has logged "busy": it runs past its {@code trap '' TERM}. */
+  private boolean busy() {
+    try {
+      return Files.readString(daemons.logFile).contains("busy");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private long pidFromFile() throws IOException {
     return Long.parseLong(Files.readString(daemons.pidFile).strip());
   }
@@ -140,12 +149,12 @@ class DaemonControllerTest extends ServiceTest {
         .ping(() -> false)
         .pidFile(daemons.pidFile)
         .logFile(daemons.logFile)
-        .startTimeout(Duration.ofMillis(800))
+        .startTimeout(Duration.ofMillis(1500))
         .build();
     long start = System.nanoTime();
     StartTimeout e = assertThrows(StartTimeout.class, c::start);
     long ms = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(ms >= 800 && ms < 8000, ms + " ms");
+    assertTrue(ms >= 1500 && ms < 10_000, ms + " ms");
     assertTrue(e.getMessage().startsWith("Daemon 'mute' did not start in time: timed out\n"), e.getMessage());
     assertTrue(e.logLines().contains("still starting"), e.logLines().toString());
     long pid = Long.parseLong(Files.readAllLines(root.resolve("pids")).get(0));
@@ -177,13 +186,19 @@ class DaemonControllerTest extends ServiceTest {
     DaemonController c = DaemonController.builder()
         .identifier("stubborn")
         .startCommand(daemons.background("trap '' TERM; while :; do echo busy; sleep 0.1; done"))
-        .ping(() -> false)
+        .ping(() -> {
+          Await.until("the daemon to ignore TERM", this::busy); // the abort's TERM must find the trap set
+          return false;
+        })
         .pidFile(daemons.pidFile)
         .logFile(daemons.logFile)
         .startTimeout(Duration.ofMillis(500))
         .startAbortTimeout(Duration.ofMillis(300))
         .build();
+    long start = System.nanoTime();
     assertThrows(StartTimeout.class, c::start);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(ms >= 800, ms + " ms: the start timeout, then the abort timeout before the KILL");
     long pid = Long.parseLong(Files.readAllLines(root.resolve("pids")).get(0));
     assertFalse(Processes.alive(pid), "SIGKILLed after TERM was ignored");
   }
@@ -193,7 +208,7 @@ class DaemonControllerTest extends ServiceTest {
     DaemonController c = DaemonController.builder()
         .identifier("stubborn")
         .startCommand(daemons.background("trap '' TERM; while :; do echo busy; sleep 0.1; done"))
-        .ping(() -> true)
+        .ping(this::busy) // answers once its trap is set
         .pidFile(daemons.pidFile)
         .logFile(daemons.logFile)
         .stopTimeout(Duration.ofMillis(500))
