@@ -23,6 +23,21 @@ public final class ProcStat {
 
   private ProcStat() {}
 
+  /**
+   * Whether a process with this pid runs: it has a {@code /proc} entry and is not a zombie (state
+   * {@code Z}, or {@code X} while it is torn down). A zombie has exited; only its reaping is owed,
+   * and a reaper that is slow about it (pid 1 of a container) must not make it look alive.
+   */
+  public static boolean runs(long pid) {
+    String stat = pid > 0 ? line(pid) : null;
+    if (stat == null) {
+      return false;
+    }
+    int at = stat.lastIndexOf(')') + 2; // field 3, the state, follows the parenthesised name
+    char state = at > 1 && at < stat.length() ? stat.charAt(at) : '?';
+    return state != 'Z' && state != 'X';
+  }
+
   /** Field {@code field} (3 or later) of the process's stat line; empty if it is gone. */
   public static OptionalLong field(long pid, int field) {
     long[] f = fields(pid, field);
@@ -53,10 +68,8 @@ public final class ProcStat {
 
   /** The numeric fields 3 to {@code last}, indexed by their numbers (field 3, the state, is 0); null if gone. */
   private static long[] fields(long pid, int last) {
-    String stat;
-    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
-      stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
+    String stat = line(pid);
+    if (stat == null) {
       return null;
     }
     long[] f = new long[last + 1];
@@ -81,5 +94,14 @@ public final class ProcStat {
       }
     }
     return f;
+  }
+
+  /** The process's stat line; null if it is gone. */
+  private static String line(long pid) {
+    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return null;
+    }
   }
 }
