@@ -1,10 +1,10 @@
 package dev.vigil.common;
 
+import dev.vigil.common.os.ProcessIds;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import dev.vigil.common.os.ProcessIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
