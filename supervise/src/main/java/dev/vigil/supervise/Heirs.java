@@ -91,8 +91,22 @@ final class Heirs {
     if (host.hasOneService()) {
       left.addAll(host.strays());
     }
-    left.removeIf(pid -> pid == self || host.owns(pid));
-    return new ArrayList<>(left);
+    List<Long> running = new ArrayList<>();
+    for (long pid : left) {
+      // a zombie has exited already: it is reaped, not followed nor stopped
+      if (pid != self && !host.owns(pid) && isRunning(pid)) {
+        running.add(pid);
+      }
+    }
+    return running;
+  }
+
+  private boolean isRunning(long pid) {
+    try {
+      return !os.process(pid).exited();
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /**
@@ -113,7 +127,7 @@ final class Heirs {
     try {
       ProcessIds ids = os.process(pid);
       boolean ours = ids.parent() == self;
-      if (ours || ids.session() == exited || ids.group() == exited) {
+      if (!ids.exited() && (ours || ids.session() == exited || ids.group() == exited)) {
         if (ours) {
           host.claim(pid);
         }
