@@ -82,15 +82,26 @@ final class Heirs {
    * this supervisor runs this service alone, every stray reparented to it.
    */
   private List<Long> leftBehind(long exited) {
-    Set<Long> left = new LinkedHashSet<>();
-    try {
-      left.addAll(os.groupMembers(exited));
-    } catch (IOException e) {
-      // none known
-    }
+    Set<Long> left = new LinkedHashSet<>(stillInGroup(exited));
     if (host.hasOneService()) {
       left.addAll(host.strays());
     }
+    return running(left);
+  }
+
+  /**
+   * The processes that still run in process group {@code pgid} (a service's process led it):
+   * zombies, this process and other services' children aside.
+   */
+  List<Long> stillInGroup(long pgid) {
+    try {
+      return running(os.groupMembers(pgid));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private List<Long> running(java.util.Collection<Long> left) {
     List<Long> running = new ArrayList<>();
     for (long pid : left) {
       // a zombie has exited already: it is reaped, not followed nor stopped

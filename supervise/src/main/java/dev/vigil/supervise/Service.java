@@ -382,7 +382,34 @@ public final class Service implements Effect.Handler {
         lookForHeir();
         return;
       }
+      if (state.life() instanceof Lifecycle.Stopping) {
+        // a plan takes the whole group down (svc -d with a stop plan, a shutdown): what outlived
+        // the main goes too, before the exit is told (and supervise goes), so nothing runs on
+        // and no zombie of the group is left to supervise's own parent
+        List<Long> rest = heirs.stillInGroup(old.pid());
+        if (!rest.isEmpty()) {
+          orphanedBy = old;
+          orphanedStatus = exit.getAsInt();
+          sweepThenExit(old, rest);
+          return;
+        }
+      }
       exited(old, exit.getAsInt());
+    }
+  }
+
+  /**
+   * Takes {@code left} down by the service's shutdown plan, then tells the machine that {@code
+   * old} exited ({@link Sweep}). Meanwhile what is sent to the exited pid reaches no one.
+   */
+  private void sweepThenExit(Child old, List<Long> left) {
+    sweep = Sweep.start(host, left, Machine.shutdownPlan(state.config()), () -> {
+      sweep = null;
+      orphanedBy = null;
+      exited(old, orphanedStatus);
+    });
+    if (sweep.isOver()) {
+      sweep = null;
     }
   }
 
@@ -433,15 +460,7 @@ public final class Service implements Effect.Handler {
     } else if (!found.left().isEmpty()) {
       warn.accept(show(ServiceDir.RUN) + " exited and left " + found.left().size() + " processes behind, pids "
           + found.left() + ": stopping them before it starts again (a pidfile file names the one to follow)");
-      // the exit is told once they are gone; till then what is sent to the exited pid reaches no one
-      sweep = Sweep.start(host, found.left(), Machine.shutdownPlan(state.config()), () -> {
-        sweep = null;
-        orphanedBy = null;
-        exited(old, orphanedStatus);
-      });
-      if (sweep.isOver()) {
-        sweep = null;
-      }
+      sweepThenExit(old, found.left());
       return;
     }
     orphanedBy = null;
