@@ -28,6 +28,9 @@
 # daemontools' supervise (/usr/bin/supervise), when it is not installed, is skipped with a printed
 # line. Exits 1 when a check of vigil fails. Details in bench/lib/faults.py and bench/README.md.
 set -eu
+# svscan's services hold five descriptors each (doc/svscan.md); the harness opens a few per
+# service too: the soft limit goes up to the hard one, as svscan raises its own
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 rounds=${1:-100}
 scan_rounds=${2:-10}
 services=${3:-100}
@@ -36,7 +39,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/scratch.sh"
 
 echo "java: $java ($("$java" -version 2>&1 | head -1)); supervise_flags: $supervise_flags; svscan_flags: $svscan_flags"
-echo "machine: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
+echo "machine: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), descriptors $(ulimit -Sn)/$(ulimit -Hn)"
 v=$(dpkg-query -W -f '${Version}' daemontools 2>/dev/null || true)
 [ -n "$v" ] && echo "peers: daemontools $v"
 python3 "$here/lib/faults.py" "$work" "$vigil/bin" "$rounds" "$scan_rounds" "$services"
