@@ -1322,11 +1322,12 @@ def part_disk(work, vigil_bin, seconds):
         after = {}
         for name, _, directory, _ in sups:
             kill_pid(current[name])
+            def follows():
+                st = status(directory)
+                return bool(st and st[0] and st[0] != current[name] and st[0] == child_in(directory))
             try:
-                new = sv.poll_until(lambda: (lambda s: s[0] if s and s[0] and s[0] != current[name]
-                                             and live(s[0]) else None)(status(directory)),
-                                    RESTART_TIMEOUT, interval=0.005, what="a restart after")
-                after[name] = new == child_in(directory)
+                after[name] = sv.poll_until(follows, RESTART_TIMEOUT, interval=0.005,
+                                            what="the record naming the restarted child")
             except TimeoutError:
                 after[name] = False
         with open(stop_read, "w"):
