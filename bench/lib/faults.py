@@ -6,9 +6,11 @@ pid still runs with the kernel start time the record holds); daemontools' superv
 second copy. Parts c and d load one vigil supervise through its control FIFO.
 
 usage: faults.py WORK VIGIL_BIN ROUNDS SVSCAN_ROUNDS SERVICES
-       (environment: PARTS, FLOOD_BYTES, FLOOD_WRITERS, BASE_KILLS, TORN_CHANGES: bench/faults.sh)
-       faults.py --writer CONTROL NBYTES SEED, faults.py --reader STATUS STOP_FILE (c's and d's
-       helper processes, started with their working directory in WORK)
+       (environment: PARTS, FLOOD_BYTES, FLOOD_WRITERS, BASE_KILLS, TORN_CHANGES, TERM_ROUNDS,
+       TERM_SCAN_ROUNDS, TERM_SERVICES, DISK_SECONDS: bench/faults.sh)
+       faults.py --writer CONTROL NBYTES SEED, faults.py --reader STATUS STOP_FILE,
+       faults.py --filler FILE STOP_FILE (helper processes of c, d and f, started with their
+       working directory in WORK)
 
 Every ./run is
     #!/bin/sh
@@ -55,6 +57,30 @@ d. torn reads: a reader process opens, reads (4096) and closes supervise/status 
    (paused not 0/1, paused with pid 0, state byte not matching the pid). Counts reads, failed
    opens, torn, lengths, distinct records and changes between consecutive reads.
 
+e. SIGTERM at random moments (bench/README.md has the details): supervise at 0 to 1.5 x its
+   measured start-up after its exec (TERM_RUN: the main and a second member of its process
+   group, each logging its pid), in a crash loop (TERM_LOOP_RUN), and TERM twice, the second
+   while the stop schedule TERM/1/KILL of a child ignoring TERM runs; svscan on TERM_SERVICES
+   services, TERM during start-up and again 0-300 ms later. After each exit: the supervisor
+   gone within 15 s, nothing the service started running 3 s later (orphans) or left as a zombie,
+   at most one ./run main alive, the record parses and svstat reads it (the harness holding the
+   lock and ok as a stand-in supervisor), it names no live process. vigil's exit 0, or death by
+   that TERM before anything started. daemontools' supervise beside it (start-up, crash loop).
+f. a disk that fills: a tmpfs (mount -t tmpfs; a printed skip if refused) holds a service of
+   vigil's and one of daemontools' supervise; a filler process keeps it full for DISK_SECONDS
+   while each child is SIGKILLed once it has lived KILL_EVERY_S; a reader per service counts
+   torn reads. Restarts are seen in /proc; then the filler stops, its file goes, and the time
+   until each record (and vigil's supervise/pid) names the running child; then one more kill
+   whose restart the record must show.
+g. a non-owner's clients: svstat, svok and svc -u run as uid 65534 (setpriv) on a service of
+   vigil's and of daemontools' supervise (both as root), for several modes of the service
+   directory, supervise/, ok, control and status; vigil's exit code, stdout (seconds aside) and
+   stderr against daemontools'; vigil's svwait's answer is shown. Needs root, setpriv and
+   daemontools' clients (else a printed skip).
+
+The last line counts, over the parts run, vigil's duplicates (second copies), orphans, zombies,
+torn records and differences from daemontools' clients; CI's FaultSuiteTest reads it.
+
 The harness is the child subreaper (PR_SET_CHILD_SUBREAPER) of what it starts: this machine's
 pid 1 reaps an orphan only 1-2 s after its exit, so the orphans of the killed supervisors come to
 the harness instead (a supervisor's death reparents its child to the nearest subreaper) and it
@@ -62,7 +88,11 @@ reaps them by pid as soon as they have exited. An adopted child is no child of t
 
 Exits 1 when a check of vigil fails (a round not adopted, a duplicate, an orphan left, the start
 time in the record wrong, svscan not exiting 0 on SIGTERM; c: supervise gone, a kill without a
-restart, the status inconsistent, a zombie; d: a torn read or a failed open).
+restart, the status inconsistent, a zombie; d: a torn read or a failed open; e: a supervisor not
+gone, an orphan, two copies, a bad record or exit; f: a torn read, a kill without a restart, no
+recovery within 10 s; g: a difference, a stack trace). e's zombies are printed as "not met", not
+failed on: vigil hands the zombies of its child's killed process group to its own parent when it
+exits right after the main (issue 10, item 2).
 """
 import ctypes
 import os
