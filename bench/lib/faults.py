@@ -1027,7 +1027,14 @@ def term_round(work, i, kind, name, argv, vigil, tally, window, svstats):
             time.sleep(random.uniform(0, 1.2))
             moment = "second TERM during the stop schedule"
         else:
-            time.sleep(random.uniform(0, window))
+            if kind == "startup" and i % 2 == 1:
+                # every other round: 0-300 ms after supervise/ appeared, so that the TERM meets
+                # the lock, the first spawn and the first record however long the JVM took
+                sv.poll_until(lambda: os.path.isdir(os.path.join(directory, "supervise")),
+                              UP_TIMEOUT, interval=0.001, what="supervise/")
+                time.sleep(random.uniform(0, 0.3))
+            else:
+                time.sleep(random.uniform(0, window))
             mains = [p for p in recorded(directory) if live(p)]
             st = status(directory)
             if not os.path.exists(os.path.join(directory, "supervise", "status")):
@@ -1074,7 +1081,13 @@ def scan_term_round(work, i, argv, n, tally, window, svstats):
     scan = Scan(argv, scan_dir, work)
     try:
         scan.start()
-        time.sleep(random.uniform(0, window))
+        if i % 2 == 1:
+            # every other round: 0-500 ms after the first supervise/ appeared: while services start
+            sv.poll_until(lambda: any(os.path.isdir(os.path.join(d, "supervise")) for d in dirs),
+                          UP_TIMEOUT, interval=0.001, what="a supervise/")
+            time.sleep(random.uniform(0, 0.5))
+        else:
+            time.sleep(random.uniform(0, window))
         up = sum(1 for d in dirs if any(live(p) for p in recorded(d)))
         moment = ("before any service started" if up == 0 else
                   "all services up" if up == n else "while services start")
