@@ -37,6 +37,8 @@ import java.util.function.Consumer;
 public final class Service implements Effect.Handler {
   private static final int FIFO_MODE = 0600;
   private static final int DIRECTORY_MODE = 0700;
+  /** A record that could not be written (a full disk) is tried again this often until it is. */
+  static final long REWRITE_NANOS = 1_000_000_000L;
   /** At most this much is read from the control FIFO per round: no flood can starve the loop. */
   private static final int CONTROL_READ = 512;
   /** notify-socket: the largest datagram read whole (what is longer is cut), and how many a round. */
@@ -74,6 +76,8 @@ public final class Service implements Effect.Handler {
   private State state;
   private AtomicFile status;
   private AtomicFile pidFile;
+  /** Writes what is behind again: nothing else might happen to the service for a long time. */
+  private Timer rewrite;
   private Os.Spawner spawner;
   private SortedMap<Integer, Integer> stdio;
   private ConfigFiles configFiles;
@@ -190,6 +194,7 @@ public final class Service implements Effect.Handler {
     timer = host.timer(() -> apply(new Event.Tick()));
     heirTimer = host.timer(this::lookForHeir);
     heirs = new Heirs(host, dir);
+    rewrite = host.timer(this::catchUp);
     SpawnSpec run = new SpawnSpec(dir, "./" + ServiceDir.RUN, List.of("./" + ServiceDir.RUN), List.of(), stdio, true);
     spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
     // ok must be a FIFO before anything starts; it is opened (a supervisor is seen) once the
@@ -841,12 +846,29 @@ public final class Service implements Effect.Handler {
 
   @Override
   public void writeStatus(Status s) {
-    status.write(StatusCodec.encode(s));
+    status.offer(StatusCodec.encode(s));
+    catchUp();
   }
 
   @Override
   public void writePid(long pid) {
-    pidFile.write((pid == 0 ? "" : pid + "\n").getBytes(StandardCharsets.US_ASCII));
+    pidFile.offer((pid == 0 ? "" : pid + "\n").getBytes(StandardCharsets.US_ASCII));
+    catchUp();
+  }
+
+  /**
+   * Writes the pid file, then the record, whichever does not hold its newest content yet. What
+   * could not be written (a full disk) is tried again every {@link #REWRITE_NANOS}, so the record
+   * is current again soon after space returns even if nothing else happens to the service. The
+   * record waits for its pid file (runit's order: a client that has read a record finds the pid
+   * file that goes with it).
+   */
+  private void catchUp() {
+    if (pidFile.catchUp() && status.catchUp()) {
+      rewrite.cancel();
+    } else {
+      rewrite.atOrBefore(clock.nanos() + REWRITE_NANOS);
+    }
   }
 
   @Override
@@ -900,6 +922,9 @@ public final class Service implements Effect.Handler {
     }
     if (heirTimer != null) {
       heirTimer.cancel();
+    }
+    if (rewrite != null) {
+      rewrite.cancel();
     }
     release(detachChild());
     if (sweep != null) {
