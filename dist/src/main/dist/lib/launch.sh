@@ -1,6 +1,6 @@
 # Sourced by every launcher in bin/ once it has set:
 #   self  the launcher's real path    main  the class to run
-#   jars  its classpath, in lib/      kind  client | supervise | svscan
+#   jars  its classpath, in lib/      kind  client | supervise | svscan | sipid
 set -f  # jars may hold a classpath wildcard, which is for the JVM to expand
 lib=${self%/*}/../lib
 . "$lib/jvm.sh"
@@ -21,6 +21,8 @@ if [ "$kind" = client ]; then
   fi
 elif [ "$kind" = svscan ]; then
   flags=$svscan_flags
+elif [ "$kind" = sipid ]; then
+  flags=$sipid_flags
 else
   flags=$supervise_flags
 fi
