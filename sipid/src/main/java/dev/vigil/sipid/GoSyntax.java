@@ -101,7 +101,7 @@ final class GoSyntax {
     }
   }
 
-  /** strconv.ParseInt(text, 0, 64): a sign, then 0x, 0o, 0b or a leading 0 (octal), underscores between digits only after a base prefix. */
+  /** strconv.ParseInt(text, 0, 64): a sign, then 0x, 0o, 0b or a leading 0 (octal), underscores between digits. */
   static long integer(String text) throws Invalid {
     String s = text;
     boolean negative = false;
@@ -123,8 +123,8 @@ final class GoSyntax {
       prefixed = true;
     }
     if (s.contains("_")) {
-      // Go: only after a base prefix, each underscore between two digits or right after the prefix
-      if (!prefixed || !s.matches("_?[0-9a-zA-Z]+(_[0-9a-zA-Z]+)*")) {
+      // Go (base 0): each underscore between two digits, or right after a base prefix
+      if (!s.matches((prefixed ? "_?" : "") + "[0-9a-zA-Z]+(_[0-9a-zA-Z]+)*")) {
         throw new Invalid("parse error");
       }
       s = s.replace("_", "");

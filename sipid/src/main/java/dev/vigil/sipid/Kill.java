@@ -76,6 +76,8 @@ final class Kill {
       stop(os, exits, pidfd, pid, flags.bool("show-stacks"));
     } finally {
       remove(pidFile.path); // sipid removes it once it has signalled, whatever happens next
+      exits.forget(pidfd);
+      os.close(pidfd);
     }
     return 0;
   }
