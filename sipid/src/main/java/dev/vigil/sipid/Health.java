@@ -80,6 +80,7 @@ final class Health {
         tick += ((now - tick) / frequency + 1) * frequency;
       }
     }
+    pause(deadline); // no tick left before the timeout: sipid fails at the timeout, not before
     throw Die.fatal(Main.FAILED, "poll failed: healthcheck unhealthy (url '" + url + "' was not healthy after "
         + attempts + " attempts); last: " + last);
   }
