@@ -19,7 +19,8 @@ public final class Main {
   static final String PROGRAM = "sipid";
   /** sipid's exit code for a failed command and for usage (main.go: os.Exit(1)). */
   static final int FAILED = 1;
-  static final String SYNOPSIS = "sipid claim --pid PID --pid-file PID_FILE"
+  /** The whole synopsis, as doc/sipid.md's first line gives it (DocsTest). */
+  public static final String SYNOPSIS = "sipid claim --pid PID --pid-file PID_FILE"
       + " | kill --pid-file PID_FILE [--show-stacks]"
       + " | wait-until-healthy --url HEALTHCHECK_URL [--timeout DURATION] [--polling-frequency DURATION]";
 
