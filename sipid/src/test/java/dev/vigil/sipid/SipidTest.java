@@ -208,6 +208,33 @@ class SipidTest {
     assertEquals(Long.toString(gone.pid()), content(file), "left as sipid leaves it");
   }
 
+  /**
+   * A zombie (exited, its parent never reaps it) has no process left to stop: kill returns at
+   * once. sipid's kill(pid, 0) succeeds on a zombie, so it sends TERM and waits the whole 20 s.
+   */
+  @Test
+  void killOfAZombieReturnsAtOnce() throws IOException {
+    Path zombiePid = dir.resolve("zombie");
+    // true's parent becomes sleep (the exec), which never waits: true stays a zombie
+    processes.start(dir, dir.resolve("parent.out"), dir.resolve("parent.err"),
+        List.of("sh", "-c", "true & echo $! > \"$0\"; exec sleep 1000", zombiePid.toString()));
+    Await.until("a zombie", () -> {
+      try {
+        String pid = Files.readString(zombiePid).trim();
+        return !pid.isEmpty() && Proc.state(Long.parseLong(pid)) == 'Z';
+      } catch (IOException | AssertionError e) {
+        return false;
+      }
+    });
+    Path file = dir.resolve("web.pid");
+    Files.writeString(file, Files.readString(zombiePid).trim());
+    long start = System.nanoTime();
+    assertEquals(new Captured(0, "", ""), sipid("kill", "--pid-file", file.toString()));
+    long took = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(took < 5_000, "took " + took + " ms");
+    assertTrue(Files.exists(file), "nothing ran: the pidfile stays, as sipid leaves it");
+  }
+
   @Test
   void killWithoutAPidfileOrWithGarbageFails() throws IOException {
     Path missing = dir.resolve("missing.pid");
