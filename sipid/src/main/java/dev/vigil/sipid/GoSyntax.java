@@ -135,7 +135,7 @@ final class GoSyntax {
     java.math.BigInteger value;
     try {
       for (int i = 0; i < s.length(); i++) {
-        if (Character.digit(s.charAt(i), radix) < 0) {
+        if (s.charAt(i) > 'z' || Character.digit(s.charAt(i), radix) < 0) { // ASCII digits only, as Go
           throw new Invalid("parse error");
         }
       }

@@ -59,6 +59,8 @@ final class Health {
       throw Die.fatal(Flags.BAD_FLAG, "invalid value " + GoSyntax.quote(GoSyntax.format(frequency))
           + " for flag -polling-frequency: not positive (usage: " + SYNOPSIS + ")");
     }
+    // a connection per attempt, as sipid (DisableKeepAlives): read once, when the JDK's HTTP client first loads
+    System.setProperty("http.keepAlive", "false");
     Target target = Target.of(url);
     long start = System.nanoTime();
     long deadline = start + flags.duration("timeout");
@@ -155,7 +157,6 @@ final class Health {
         c.setConnectTimeout(millis);
         c.setReadTimeout(millis);
         c.setUseCaches(false);
-        c.setRequestProperty("Connection", "close");
         int code = c.getResponseCode();
         return code == 200 ? null : "HTTP " + code;
       } catch (java.net.ConnectException e) {

@@ -53,7 +53,7 @@ class GoSyntaxTest {
     assertEquals(-1, GoSyntax.integer("-1"));
     assertEquals(0, GoSyntax.integer("0"));
     assertEquals("value out of range", assertThrows(GoSyntax.Invalid.class, () -> GoSyntax.integer("9223372036854775808")).getMessage());
-    for (String bad : new String[] {"", "abc", "_1", "0_", "08", "0x", "1.0", " 1", "0x_", "0x1__0", "0x10_"}) {
+    for (String bad : new String[] {"", "abc", "_1", "0_", "08", "0x", "1.0", " 1", "0x_", "0x1__0", "0x10_", "\u0661\u0662"}) {
       assertThrows(GoSyntax.Invalid.class, () -> GoSyntax.integer(bad), bad);
     }
   }

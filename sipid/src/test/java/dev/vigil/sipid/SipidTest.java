@@ -340,6 +340,21 @@ class SipidTest {
     }
   }
 
+  /** Go's integer syntax for --pid: each spelling writes what the real sipid writes. */
+  @Test
+  void pidSpellingsMeanWhatTheyMeanToTheRealSipid() throws IOException {
+    String real = Peers.requireSipid();
+    for (String spelling : new String[] {"4242", "010", "0x10", "0o17", "0b101", "1_000", "+7", "0_7"}) {
+      Path theirs = dir.resolve("theirs.pid");
+      Path ours = dir.resolve("ours.pid");
+      Files.deleteIfExists(theirs);
+      Files.deleteIfExists(ours);
+      assertEquals(0, Processes.run(dir, List.of(real, "claim", "--pid", spelling, "--pid-file", theirs.toString())).exit(), spelling);
+      assertEquals(0, sipid("claim", "--pid", spelling, "--pid-file", ours.toString()).exit(), spelling);
+      assertEquals(content(theirs), content(ours), spelling);
+    }
+  }
+
   /** The same command lines, the real sipid's exit codes (its messages are Go's, on several lines). */
   @Test
   void wrongArgumentsExitAsTheRealSipidExits() throws IOException {

@@ -38,6 +38,7 @@ class WaitUntilHealthyTest {
   @TempDir static Path keys;
   private static SSLContext selfSigned;
   private HttpServer server;
+  private final java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void makeASelfSignedCertificate() throws IOException, GeneralSecurityException {
@@ -70,6 +71,7 @@ class WaitUntilHealthyTest {
     https.setHttpsConfigurator(new HttpsConfigurator(selfSigned));
     AtomicInteger requests = new AtomicInteger();
     https.createContext("/healthcheck", exchange -> {
+      clientPorts.add(exchange.getRemoteAddress().getPort());
       int code = requests.incrementAndGet() > sick ? 200 : 503;
       exchange.sendResponseHeaders(code, -1);
       exchange.close();
@@ -95,6 +97,7 @@ class WaitUntilHealthyTest {
     Captured c = sipid("wait-until-healthy", "--url", url("127.0.0.1"), "--timeout", "20s", "--polling-frequency", "50ms");
     assertEquals(new Captured(0, "", ""), c);
     assertEquals(3, requests.get(), "polled until the first 200, then stopped");
+    assertEquals(3, clientPorts.size(), "a connection per attempt, as sipid (no keep-alive)");
   }
 
   @Test
