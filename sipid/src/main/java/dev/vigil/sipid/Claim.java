@@ -78,12 +78,14 @@ final class Claim {
     }
     if (named > 0) {
       PidFile.Occupant occupant;
+      Exits exits = new Exits(os);
       try {
-        occupant = pidFile.occupant(os, new Exits(os), named);
+        occupant = pidFile.occupant(os, exits, named);
       } catch (IOException e) {
         throw Die.fatal(Main.FAILED, "claim failed: unable to check pid " + named, e);
       }
       if (occupant.pidfd() >= 0) {
+        exits.forget(occupant.pidfd());
         os.close(occupant.pidfd());
       }
       switch (occupant.verdict()) {

@@ -59,7 +59,8 @@ public final class Main {
     try {
       return JnrOs.load();
     } catch (IOException | LinkageError | RuntimeException e) {
-      throw Die.fatal(FAILED, "unable to load native code: " + e.getMessage());
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ");
+      throw Die.fatal(FAILED, "unable to load native code: " + why);
     }
   }
 }
