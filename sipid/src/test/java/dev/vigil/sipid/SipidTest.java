@@ -181,6 +181,46 @@ class SipidTest {
     assertEquals("4242", content(file));
   }
 
+  /**
+   * The pid-file incident (a daemon started a second time beside the copy an operator forgot):
+   * with the README's start script, the second start stops at the claim and execs nothing; after
+   * the stop script's kill, a start runs again.
+   */
+  @Test
+  void theReadmesStartScriptNeverStartsASecondCopy() throws IOException {
+    Path sipid = dir.resolve("sipid");
+    Files.writeString(sipid, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+        + "' --enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false -XX:TieredStopAtLevel=1 -cp '"
+        + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"\n");
+    Path start = dir.resolve("start");
+    Path file = dir.resolve("run/example-job/web.pid");
+    Files.writeString(start, "#!/bin/sh\nset -e\n\"$(dirname \"$0\")/sipid\" claim --pid \"$$\" --pid-file '" + file
+        + "'\necho started\nexec sleep 1000\n");
+    Files.setPosixFilePermissions(sipid, PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(start, PosixFilePermissions.fromString("rwx------"));
+
+    Path firstOut = dir.resolve("first.out");
+    Process first = processes.start(dir, firstOut, dir.resolve("first.err"), List.of(start.toString()));
+    Await.until("the first start to exec its daemon", () -> Files.exists(firstOut) && content(firstOut).equals("started\n"));
+    assertEquals(Long.toString(first.pid()), content(file));
+
+    Path secondErr = dir.resolve("second.err");
+    Process second = processes.start(dir, dir.resolve("second.out"), secondErr, List.of(start.toString()));
+    assertEquals(1, Processes.awaitExit(second, Await.DEFAULT), "set -e: the claim's failure ends the script");
+    assertEquals("", content(dir.resolve("second.out")), "no second copy started");
+    assertEquals("sipid: fatal: claim failed: process " + first.pid() + " (" + file + ") already exists\n", content(secondErr));
+    assertTrue(first.isAlive());
+
+    assertEquals(new Captured(0, "", ""), sipid("kill", "--pid-file", file.toString()));
+    assertEquals(128 + SIGTERM, Processes.awaitExit(first, Await.DEFAULT));
+    assertFalse(Files.exists(file));
+
+    Path thirdOut = dir.resolve("third.out");
+    Process third = processes.start(dir, thirdOut, dir.resolve("third.err"), List.of(start.toString()));
+    Await.until("a start after the stop to exec its daemon", () -> Files.exists(thirdOut) && content(thirdOut).equals("started\n"));
+    assertEquals(Long.toString(third.pid()), content(file));
+  }
+
   // ------------------------------------------------------------------ kill
 
   @Test
