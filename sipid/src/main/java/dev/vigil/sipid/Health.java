@@ -26,7 +26,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * URL at every tick of the polling frequency (the first one period after the start, as sipid's
  * time.Ticker), until one answers 200 (exit 0) or the timeout passes (exit 1, with the last
  * attempt's outcome). Each request is bounded by 30 s (sipid's client timeout) and by what is left
- * of the timeout, and opens a connection of its own (sipid disables keep-alives).
+ * of the timeout, opens a connection of its own (sipid disables keep-alives), and goes through
+ * the proxy the environment names, as Go's ProxyFromEnvironment would choose it ({@link EnvProxy}).
  *
  * <p>On a loopback host (127.0.0.0/8, ::1, {@code localhost}) an {@code https} URL is accepted
  * with any certificate, self-signed or for another name: a job's health endpoint on its own VM
@@ -43,7 +44,7 @@ final class Health {
 
   private Health() {}
 
-  static int run(List<String> args, PrintStream err) {
+  static int run(List<String> args, PrintStream err, java.util.Map<String, String> env) {
     Flags flags = new Flags(SYNOPSIS)
         .define("url", Flags.Kind.STRING, "")
         .define("timeout", Flags.Kind.DURATION, MINUTE)
@@ -61,7 +62,7 @@ final class Health {
     }
     // a connection per attempt, as sipid (DisableKeepAlives): read once, when the JDK's HTTP client first loads
     System.setProperty("http.keepAlive", "false");
-    Target target = Target.of(url);
+    Target target = Target.of(url, env);
     long start = System.nanoTime();
     long deadline = start + flags.duration("timeout");
     int attempts = 0;
@@ -104,13 +105,15 @@ final class Health {
   private static final class Target {
     private final URL url;
     private final boolean loopback;
+    private final Proxy proxy;
 
-    private Target(URL url, boolean loopback) {
+    private Target(URL url, boolean loopback, Proxy proxy) {
       this.url = url;
       this.loopback = loopback;
+      this.proxy = proxy;
     }
 
-    static Target of(String text) {
+    static Target of(String text, java.util.Map<String, String> env) {
       URL url;
       try {
         URI uri = new URI(text);
@@ -125,7 +128,8 @@ final class Health {
       } catch (URISyntaxException | java.net.MalformedURLException | IllegalArgumentException e) {
         throw Die.fatal(Main.FAILED, "poll failed: not a URL: " + text);
       }
-      return new Target(url, isLoopback(url.getHost()));
+      boolean loopback = isLoopback(url.getHost());
+      return new Target(url, loopback, EnvProxy.choose(url, loopback, env));
     }
 
     private static boolean isLoopback(String host) {
@@ -148,7 +152,7 @@ final class Health {
       int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limitNanos / 1_000_000));
       HttpURLConnection c = null;
       try {
-        c = (HttpURLConnection) (loopback ? url.openConnection(Proxy.NO_PROXY) : url.openConnection());
+        c = (HttpURLConnection) url.openConnection(proxy);
         if (loopback && c instanceof HttpsURLConnection) {
           HttpsURLConnection https = (HttpsURLConnection) c;
           https.setSSLSocketFactory(AnyCertificate.FACTORY);

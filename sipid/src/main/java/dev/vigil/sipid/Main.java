@@ -46,7 +46,7 @@ public final class Main {
         case "kill":
           return Kill.run(rest, err, door);
         case "wait-until-healthy":
-          return Health.run(rest, err);
+          return Health.run(rest, err, System.getenv());
         default:
           throw Die.usage(FAILED, SYNOPSIS);
       }

@@ -143,6 +143,42 @@ class WaitUntilHealthyTest {
     assertEquals(0, requests.get(), "no request sent over an unverified connection");
   }
 
+  /** HTTP_PROXY, as sipid reads it: the request goes to the proxy, for a host nobody could resolve. */
+  @Test
+  void aNonLoopbackHostGoesThroughTheProxyTheEnvironmentNames() throws IOException {
+    HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    proxy.createContext("/", exchange -> {
+      seen.add(exchange.getRequestURI().toString());
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    proxy.start();
+    server = proxy;
+    String url = "http://health.invalid/healthcheck";
+    java.util.Map<String, String> env = java.util.Map.of("HTTP_PROXY", "127.0.0.1:" + proxy.getAddress().getPort());
+    Captured through = Captured.of((a, out, err) -> {
+      try {
+        return Health.run(List.of(a), err, env);
+      } catch (RuntimeException e) {
+        return dev.vigil.common.Die.report(Main.PROGRAM, err, e);
+      }
+    }, "--url", url, "--timeout", "20s", "--polling-frequency", "10ms");
+    assertEquals(new Captured(0, "", ""), through);
+    assertEquals(List.of(url), seen, "the proxy was asked for the URL");
+
+    Captured direct = Captured.of((a, out, err) -> {
+      try {
+        return Health.run(List.of(a), err, java.util.Map.of("HTTP_PROXY", env.get("HTTP_PROXY"), "NO_PROXY", "invalid"));
+      } catch (RuntimeException e) {
+        return dev.vigil.common.Die.report(Main.PROGRAM, err, e);
+      }
+    }, "--url", url, "--timeout", "300ms", "--polling-frequency", "100ms");
+    assertEquals(1, direct.exit());
+    assertTrue(direct.err().endsWith("); last: unknown host health.invalid\n"), direct.err());
+    assertEquals(1, seen.size(), "NO_PROXY: not through the proxy");
+  }
+
   /** The real sipid checks every certificate against the system's roots, loopback or not. */
   @Test
   void theRealSipidRefusesTheSelfSignedCertificateEvenOnLoopback() throws IOException {
