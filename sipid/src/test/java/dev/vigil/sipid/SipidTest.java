@@ -255,17 +255,17 @@ class SipidTest {
   @Test
   void killOfAZombieReturnsAtOnce() throws IOException {
     Path zombiePid = dir.resolve("zombie");
-    // true's parent becomes sleep (the exec), which never waits: true stays a zombie
-    processes.start(dir, dir.resolve("parent.out"), dir.resolve("parent.err"),
-        List.of("sh", "-c", "true & echo $! > \"$0\"; exec sleep 1000", zombiePid.toString()));
-    Await.until("a zombie", () -> {
-      try {
-        String pid = Files.readString(zombiePid).trim();
-        return !pid.isEmpty() && Proc.state(Long.parseLong(pid)) == 'Z';
-      } catch (IOException | AssertionError e) {
-        return false;
-      }
-    });
+    Path go = dir.resolve("go");
+    os.mkfifo(Os.CWD, go.toString(), 0600);
+    // the child waits on the FIFO until its parent has become sleep (the exec), which never
+    // waits: once released, the child stays a zombie
+    Process parent = processes.start(dir, dir.resolve("parent.out"), dir.resolve("parent.err"),
+        List.of("sh", "-c", "(read x < \"$1\") & echo $! > \"$0\"; exec sleep 1000", zombiePid.toString(), go.toString()));
+    Await.until("the parent to exec sleep", () -> Files.exists(zombiePid) && content(zombiePid).endsWith("\n")
+        && Proc.commandLine(parent.pid()).equals(List.of("sleep", "1000")));
+    long zombie = Long.parseLong(content(zombiePid).trim());
+    Files.writeString(go, "go\n");
+    Await.until("a zombie", () -> Proc.state(zombie) == 'Z');
     Path file = dir.resolve("web.pid");
     Files.writeString(file, Files.readString(zombiePid).trim());
     long start = System.nanoTime();
