@@ -46,6 +46,7 @@ class DocsTest {
     assertEquals("svcheck [-w SECONDS] [-c SECONDS] dir ...", synopsis(page("svcheck")));
     assertEquals("supervise dir", synopsis(page("supervise")));
     assertEquals("svscan [dir]", synopsis(page("svscan")));
+    assertEquals(dev.vigil.sipid.Main.SYNOPSIS, synopsis(page("sipid")));
   }
 
   /**
@@ -94,7 +95,8 @@ class DocsTest {
         "svok", List.of(0, 100, 111),
         "svcheck", List.of(0, 1, 2, 3),
         "supervise", List.of(0, 100, 111),
-        "svscan", List.of(0, 111));
+        "svscan", List.of(0, 111),
+        "sipid", List.of(0, 1, 2, 111));
     for (Map.Entry<String, List<Integer>> e : codes.entrySet()) {
       String section = section(page(e.getKey()), "Exit codes");
       for (int code : e.getValue()) {
