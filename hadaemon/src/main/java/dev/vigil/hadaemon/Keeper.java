@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * exits, the keeper removes {@code main-N.pid}, and only then lets the lock go.
  */
 final class Keeper {
+  private static final String WARM_UP = "/bin/true";
+
   /** The descriptor the program finds the lock on, when it asks for it. */
   static final int LOCK_FD_IN_PROGRAM = 3;
 
@@ -50,6 +52,12 @@ final class Keeper {
   private final long pid = ProcessHandle.current().pid();
   /** The program once it runs, for the signals the keeper passes on. */
   private final AtomicReference<Child> child = new AtomicReference<>();
+  /** Set once this keeper holds a main lock. */
+  private final AtomicBoolean promoted = new AtomicBoolean();
+  private int stdout = -1;
+  private int stderr = -1;
+  private int directory = -1;
+  private Os.Spawner spawner;
   /** A signal to pass on to the program, not yet sent. */
   private final AtomicReference<Signal> pending = new AtomicReference<>();
 
@@ -67,6 +75,8 @@ final class Keeper {
     }
     Path pidFile = config.pidFile("unknown-" + pid);
     PidFiles.write(pidFile, pid);
+    prepare();
+    passSignalsOn();
     for (int n = config.maxProcs; n >= 1; n--) {
       int fd = locks.tryLock(Os.CWD, config.mainLock(n).toString());
       if (fd >= 0) {
@@ -87,22 +97,21 @@ final class Keeper {
     Path standbyFile = config.pidFile("standby-" + slot);
     Files.move(pidFile, standbyFile, StandardCopyOption.ATOMIC_MOVE);
     log.info("acquired standby lock " + slot);
-    int[] won = awaitPromotion();
-    if (won == null) {
-      PidFiles.removeIfOurs(standbyFile, pid);
-      locks.release(standbyFd);
-      return 0;
-    }
-    return runMain(won[0], won[1], standbyFile, standbyFd);
+    awaitPromotion(standbyFile, standbyFd);
+    // the stop file: a standby that was never promoted
+    PidFiles.removeIfOurs(standbyFile, pid);
+    locks.release(standbyFd);
+    return 0;
   }
 
   /**
-   * Blocks until one of the main locks is ours ({number, fd}) or the standby stop file appears
-   * (null). A waiter that gets a lock after another won lets it go at once, for the next standby.
+   * Returns when the standby stop file appears. Meanwhile one thread per main lock blocks in
+   * flock(2); the first to get its lock runs the program at once, in that thread (no hand-over
+   * to another thread on the way to the spawn), and ends the keeper when the program exits. A
+   * waiter that gets a lock after another won lets it go at once, for the next standby.
    */
-  private int[] awaitPromotion() throws IOException, InterruptedException {
-    BlockingQueue<int[]> outcome = new ArrayBlockingQueue<>(config.maxProcs + 1);
-    int[] stop = new int[0];
+  private void awaitPromotion(Path standbyFile, int standbyFd) throws IOException, InterruptedException {
+    BlockingQueue<Boolean> stopped = new ArrayBlockingQueue<>(1);
     AtomicBoolean decided = new AtomicBoolean();
     WatchService watcher = config.standbyStopFile.getFileSystem().newWatchService();
     config.standbyStopFile.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
@@ -116,7 +125,7 @@ final class Keeper {
         }
         if (decided.compareAndSet(false, true)) {
           log.info("standby stop file detected");
-          outcome.offer(stop);
+          stopped.offer(true);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -129,17 +138,19 @@ final class Keeper {
         try {
           int fd = locks.awaitLock(Os.CWD, lock);
           if (decided.compareAndSet(false, true)) {
-            outcome.offer(new int[] {number, fd});
+            int code = runMain(number, fd, standbyFile, standbyFd);
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
           } else {
             locks.release(fd);
           }
-        } catch (IOException e) {
-          log.warn("unable to wait for " + lock + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          log.warn("unable to wait for " + lock + " or to run the program: " + e);
+          Runtime.getRuntime().halt(1);
         }
       });
     }
-    int[] first = outcome.take();
-    return first == stop ? null : first;
+    stopped.take();
   }
 
   private static void daemon(String name, Runnable body) {
@@ -148,83 +159,128 @@ final class Keeper {
     t.start();
   }
 
-  /** Holds main lock {@code n} ({@code lockFd}): runs the program and waits for it. */
-  private int runMain(int n, int lockFd, Path ownPidFile, int standbyFd) throws IOException {
-    log.info("acquired main lock id: " + n);
-    Path mainFile = config.pidFile("main-" + n);
-    if (stopFileExists()) {
-      PidFiles.removeIfOurs(ownPidFile, pid);
-      locks.release(lockFd);
-      return 0;
+  /**
+   * Everything the spawn needs that can be had before a lock is: the program's descriptors and
+   * its posix_spawn plan, so that a promoted standby only calls posix_spawn (and the JVM, which
+   * runs interpreted, has loaded the classes of that path already).
+   */
+  private void prepare() throws IOException {
+    stdout = os.append(Os.CWD, config.stdoutFile.toString(), 0644);
+    stderr = config.stderrFile.equals(config.stdoutFile) ? stdout : os.append(Os.CWD, config.stderrFile.toString(), 0644);
+    directory = os.openDirectory(Os.CWD, config.directory == null ? "." : config.directory.toString());
+    if (!config.passLock) {
+      spawner = os.spawner(spec(-1));
     }
-    passSignalsOn();
-    Child program;
-    try {
-      program = spawn(lockFd);
-    } catch (ErrnoException e) {
-      log.warn("unable to start " + config.program + ": " + e.getReason());
-      PidFiles.removeIfOurs(ownPidFile, pid);
-      locks.release(lockFd);
-      return 111;
-    }
-    child.set(program);
-    sendPending(program);
-    // the pid file names the program, which stop and reload signal, as the original's named the
-    // one process that ran it
-    PidFiles.write(mainFile, program.pid());
-    PidFiles.removeIfOurs(ownPidFile, pid);
-    if (standbyFd >= 0) {
-      locks.release(standbyFd);
-    }
-    int status = awaitExit(program);
-    log.info("main " + n + ": " + config.program + " (pid " + program.pid() + ") " + describe(status));
-    PidFiles.removeIfOurs(mainFile, program.pid());
-    locks.release(lockFd);
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+    warmUp();
   }
 
-  private Child spawn(int lockFd) throws IOException {
+  /**
+   * Starts {@code /bin/true} once and waits for it the way the program will be waited for: jnr-ffi
+   * binds each libc function at its first call and the JVM runs interpreted, so the first spawn
+   * of a cold keeper took ~70 ms more (strace: class loading and binding between flock's return
+   * and the clone). Paid while standing by, not on promotion.
+   */
+  private void warmUp() {
     SortedMap<Integer, Integer> fds = new TreeMap<>();
     fds.put(0, SpawnSpec.DEV_NULL);
-    int out = os.append(Os.CWD, config.stdoutFile.toString(), 0644);
-    int err = config.stderrFile.equals(config.stdoutFile) ? out : os.append(Os.CWD, config.stderrFile.toString(), 0644);
-    fds.put(1, out);
-    fds.put(2, err);
+    fds.put(1, SpawnSpec.DEV_NULL);
+    fds.put(2, SpawnSpec.DEV_NULL);
+    Os.Spawner probe = null;
+    try {
+      probe = os.spawner(new SpawnSpec(directory, WARM_UP, List.of(WARM_UP), List.of(), fds, false));
+      Child c = probe.spawn();
+      awaitExit(c);
+      os.unwatch(c.pidfd());
+      os.close(c.pidfd());
+      PidFiles.removeIfOurs(config.pidFile("warm-up-" + pid), pid);
+    } catch (IOException e) {
+      // no /bin/true: the first promotion is slower, nothing else
+    } finally {
+      if (probe != null) {
+        probe.close();
+      }
+    }
+  }
+
+  private SpawnSpec spec(int lockFd) {
+    SortedMap<Integer, Integer> fds = new TreeMap<>();
+    fds.put(0, SpawnSpec.DEV_NULL);
+    fds.put(1, stdout);
+    fds.put(2, stderr);
     List<String> environment = new ArrayList<>();
-    if (config.passLock) {
+    if (lockFd >= 0) {
       fds.put(LOCK_FD_IN_PROGRAM, lockFd);
       environment.add("HADC_lock_fd=" + LOCK_FD_IN_PROGRAM);
     }
     List<String> argv = new ArrayList<>();
     argv.add(config.program.toString());
     argv.addAll(config.programArgs);
-    int dir = os.openDirectory(Os.CWD, config.directory == null ? "." : config.directory.toString());
-    Os.Spawner spawner = null;
+    // the program shares the keeper's session, as it shared the original's one process
+    return new SpawnSpec(directory, config.program.toString(), argv, environment, fds, false);
+  }
+
+  /** Holds main lock {@code n} ({@code lockFd}): runs the program and waits for it. */
+  private int runMain(int n, int lockFd, Path ownPidFile, int standbyFd) throws IOException {
+    promoted.set(true);
+    if (stopFileExists()) {
+      PidFiles.removeIfOurs(ownPidFile, pid);
+      locks.release(lockFd);
+      return 0;
+    }
+    Child program;
     try {
-      // the program shares the keeper's session, as it shared the original's one process
-      spawner = os.spawner(new SpawnSpec(dir, config.program.toString(), argv, environment, fds, false));
-      return spawner.spawn();
+      if (config.passLock) {
+        spawner = os.spawner(spec(lockFd));
+      }
+      program = spawner.spawn();
+    } catch (ErrnoException e) {
+      log.warn("acquired main lock id: " + n + ", but unable to start " + config.program + ": " + e.getReason());
+      PidFiles.removeIfOurs(ownPidFile, pid);
+      locks.release(lockFd);
+      return 111;
     } finally {
       if (spawner != null) {
         spawner.close();
       }
-      os.close(dir);
-      os.close(out);
-      if (err != out) {
-        os.close(err);
+      os.close(directory);
+      os.close(stdout);
+      if (stderr != stdout) {
+        os.close(stderr);
       }
     }
+    child.set(program);
+    sendPending(program);
+    // the pid file names the program, which stop and reload signal, as the original's named the
+    // one process that ran it
+    Path mainFile = config.pidFile("main-" + n);
+    PidFiles.write(mainFile, program.pid());
+    PidFiles.removeIfOurs(ownPidFile, pid);
+    if (standbyFd >= 0) {
+      locks.release(standbyFd);
+    }
+    log.info("acquired main lock id: " + n + "; started " + config.program + " (pid " + program.pid() + ")");
+    int status = awaitExit(program);
+    // the pid file first, then the lock: once the lock is free, main-N.pid is the next main's
+    PidFiles.removeIfOurs(mainFile, program.pid());
+    locks.release(lockFd);
+    log.info("main " + n + ": " + config.program + " (pid " + program.pid() + ") " + describe(status));
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
   }
 
   /**
-   * From here on TERM, INT and HUP sent to the keeper go to the program (QUIT, USR1 and USR2
-   * belong to the JVM); one that comes before the program runs is sent to it once it does, so the
-   * keeper is never stopped with its program left running without the lock.
+   * TERM, INT and HUP end a keeper that holds no main lock, as they would without a handler;
+   * once it holds one they go to the program (QUIT, USR1 and USR2 belong to the JVM), and one
+   * that comes before the program runs is sent to it once it does, so the keeper is never
+   * stopped with its program left running without the lock.
    */
   private void passSignalsOn() {
     for (String name : new String[] {"TERM", "INT", "HUP"}) {
       Signal signal = Signal.valueOf(name);
       sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+        if (!promoted.get()) {
+          // a standby, or a keeper still looking for a lock: it dies of it, as it would have
+          Runtime.getRuntime().halt(128 + signal.number);
+        }
         pending.set(signal);
         Child c = child.get();
         if (c != null) {
