@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -35,24 +34,28 @@ import org.junit.jupiter.api.io.TempDir;
 class HadaemonTest {
   private static final Path HOME = Path.of(System.getProperty("vigil.home"));
   private static final String HADAEMON = HOME.resolve("bin/hadaemon").toString();
-  private static final Pattern KEEPER_PID = Pattern.compile("^\\[[^]]*\\]\\[(\\d+)\\]", Pattern.MULTILINE);
 
   @TempDir Path dir;
   private Path config;
 
+  /**
+   * Stops, by pid, every process whose working directory is this test's directory: the keepers
+   * (hadaemon runs in it) and the programs and what they left behind. Rounds until one finds
+   * none, as a standby may promote itself and start a program while the others are killed.
+   */
   @AfterEach
   void stopEverything() throws IOException {
-    Set<Long> pids = new LinkedHashSet<>();
-    pids.addAll(keepers());
-    pids.addAll(programs());
-    for (long pid : pids) {
-      if (Processes.runsUnder(pid, dir)) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    for (int round = 0; round < 50; round++) {
+      List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> Processes.runsUnder(p.pid(), dir)).toList();
+      if (left.isEmpty()) {
+        return;
+      }
+      left.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle p : left) {
+        p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
       }
     }
-    for (long pid : pids) {
-      ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-    }
+    throw new AssertionError("processes still start in " + dir);
   }
 
   // ---------------------------------------------------------------- promotion
@@ -312,19 +315,6 @@ class HadaemonTest {
     } catch (IOException e) {
       return List.of();
     }
-  }
-
-  private List<Long> keepers() {
-    List<Long> pids = new ArrayList<>();
-    try {
-      Matcher m = KEEPER_PID.matcher(Files.readString(dir.resolve("log")));
-      while (m.find()) {
-        pids.add(Long.valueOf(m.group(1)));
-      }
-    } catch (IOException e) {
-      // no keeper ever logged
-    }
-    return pids;
   }
 
   private static int alive(List<Long> pids) {
