@@ -46,6 +46,8 @@ class DocsTest {
     assertEquals("svcheck [-w SECONDS] [-c SECONDS] dir ...", synopsis(page("svcheck")));
     assertEquals("supervise dir", synopsis(page("supervise")));
     assertEquals("svscan [dir]", synopsis(page("svscan")));
+    assertEquals("hadaemon config start|stop|restart|hard_restart|reload|status|fork|foreground|get_init_file",
+        synopsis(page("hadaemon")));
   }
 
   /**
