@@ -70,8 +70,10 @@ class HadaemonTest {
     kill9(first);
     long second = Await.value("a standby promoted", () -> PidFilesOf.running(dir.resolve("run/main-1.pid")), p -> p != 0 && p != first);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-    Await.holds("exactly one promotion: one new program, one standby left waiting",
-        () -> programs().size() == 2 && alive(programs()) == 1 && standbysRunning(2) == 1, Duration.ofMillis(500));
+    java.util.function.BooleanSupplier onePromotion =
+        () -> programs().size() == 2 && alive(programs()) == 1 && standbysRunning(2) == 1;
+    Await.until("the promoted standby's pid files settled", onePromotion);
+    Await.holds("exactly one promotion: one new program, one standby left waiting", onePromotion, Duration.ofMillis(500));
     assertEquals(second, pid("main-1"));
     assertTrue(millis < 2000, "promoted in " + millis + " ms, not at the original's 1 s retry");
   }
@@ -91,8 +93,10 @@ class HadaemonTest {
       long b = PidFilesOf.running(dir.resolve("run/main-2.pid"));
       return a != 0 && b != 0 && !mains.contains(a) && !mains.contains(b);
     });
-    Await.holds("two promotions, no more: four programs started, two alive, no standby left",
-        () -> programs().size() == 4 && alive(programs()) == 2 && standbysRunning(2) == 0, Duration.ofMillis(500));
+    java.util.function.BooleanSupplier twoPromotions =
+        () -> programs().size() == 4 && alive(programs()) == 2 && standbysRunning(2) == 0;
+    Await.until("the promoted standbys' pid files settled", twoPromotions);
+    Await.holds("two promotions, no more: four programs started, two alive, no standby left", twoPromotions, Duration.ofMillis(500));
     assertEquals(1, hadaemon("status").exit(), "standbys missing: not all running");
     assertEquals(0, hadaemon("fork").exit(), "cron's fork brings new standbys");
     assertEquals(2, standbysRunning(2));
@@ -103,14 +107,32 @@ class HadaemonTest {
   void aChildTheProgramLeavesBehindDoesNotHoldTheLock() throws IOException {
     // the program starts a grandchild that outlives it: with HADaemon::Control the grandchild
     // inherits the main lock and no standby can take over (its KNOWN ISSUES)
-    configure(1, 1, "", "sleep 600 &\necho $! >> " + dir.resolve("pids.log") + "\n" + loop());
+    String program = "sleep 600 &\necho $! > " + dir.resolve("grandchild") + "\n" + loop();
+    configure(1, 1, "", program);
     assertEquals(0, hadaemon("start").exit());
     long first = pid("main-1");
+    Await.until("the grandchild started", () -> !read(dir.resolve("grandchild")).isEmpty());
     kill9(first);
-    Await.until("the standby took over", () -> {
-      long p = PidFilesOf.running(dir.resolve("run/main-1.pid"));
-      return p != 0 && p != first;
-    });
+    Await.until("the standby took over", () -> replaced(first));
+    assertEquals(0, hadaemon("stop").exit());
+
+    // asked for (reset_close_on_exec_main_lock_fd), the lock goes to the program and so to its
+    // children, as in HADaemon::Control: the grandchild keeps it and the standby waits
+    Files.delete(dir.resolve("grandchild"));
+    configure(1, 1, "reset_close_on_exec_main_lock_fd = 1\n", program);
+    assertEquals(0, hadaemon("start").exit());
+    long second = pid("main-1");
+    Await.until("the grandchild started", () -> read(dir.resolve("grandchild")).endsWith("\n"));
+    long grandchild = Long.parseLong(read(dir.resolve("grandchild")).strip());
+    kill9(second);
+    Await.holds("no promotion while the grandchild holds the lock", () -> !replaced(second), Duration.ofMillis(800));
+    kill9(grandchild);
+    Await.until("the standby took over once the grandchild is gone", () -> replaced(second));
+  }
+
+  private boolean replaced(long old) {
+    long p = PidFilesOf.running(dir.resolve("run/main-1.pid"));
+    return p != 0 && p != old;
   }
 
   @Test
@@ -128,6 +150,30 @@ class HadaemonTest {
     assertEquals(0, hadaemon("start").exit());
     Await.until("the program reported", () -> Files.exists(seen));
     assertEquals("3\n" + dir.resolve("run/lock/1.lock") + "\n", read(seen));
+  }
+
+  @Test
+  void restartHandsEachMainToAStandbyAndLeavesAFreshStandby() throws IOException {
+    configure(1, 1, "", loop());
+    assertEquals(0, hadaemon("start").exit());
+    long main = pid("main-1");
+    long standby = pid("standby-1");
+    Captured restart = hadaemon("restart");
+    assertEquals(0, restart.exit(), restart.toString());
+    assertEquals(line("stopping standby processes", "[OK]") + line("starting standby processes", "[OK]")
+        + line("restarting main processes", "[OK]"), restart.out());
+    assertNotEquals(main, pid("main-1"));
+    assertNotEquals(standby, pid("standby-1"));
+    assertEquals(2, programs().size(), "the old main's program and the new one, no other");
+    assertEquals(1, alive(programs()));
+  }
+
+  @Test
+  void foregroundRunsTheProgramHereAndExitsAsItDoes() throws IOException {
+    configure(1, 1, "", "echo in the foreground\nexit 3\n");
+    Captured c = hadaemon("foreground");
+    assertEquals(new Captured(3, "in the foreground\n", ""), c);
+    assertFalse(Files.exists(dir.resolve("run")), "no pid files, no locks");
   }
 
   // ---------------------------------------------------------------- stopping
