@@ -155,4 +155,13 @@ class DocsTest {
     }
     assertEquals(fields, rows, "svstat.md's field table against Report.FIELDS");
   }
+
+  /** Every key hadaemon reads is in its page's configuration table, in a code span. */
+  @Test
+  void everyHadaemonKeyIsDocumented() throws IOException {
+    String table = section(page("hadaemon"), "Configuration");
+    for (String key : dev.vigil.hadaemon.Config.keys()) {
+      assertTrue(table.contains("`" + key + "`"), "doc/hadaemon.md does not document " + key);
+    }
+  }
 }

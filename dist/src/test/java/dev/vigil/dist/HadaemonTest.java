@@ -239,6 +239,8 @@ class HadaemonTest {
     configure(1, 1, "", loop());
     assertEquals(new Captured(2, "", "hadaemon: fatal: unknown action bounce; usage: hadaemon config "
         + "start|stop|restart|hard_restart|reload|status|fork|foreground|get_init_file\n"), hadaemon("bounce"));
+    assertEquals(new Captured(2, "", "hadaemon: fatal: usage: hadaemon config "
+        + "start|stop|restart|hard_restart|reload|status|fork|foreground|get_init_file\n"), run(HADAEMON));
     Captured missing = run(HADAEMON, dir.resolve("nowhere.conf").toString(), "status");
     assertEquals(new Captured(6, "", "hadaemon: fatal: unable to read " + dir.resolve("nowhere.conf") + ": file does not exist\n"), missing);
     Files.writeString(config, read(config) + "colour = green\n");

@@ -22,6 +22,11 @@ import java.util.Set;
  * or a value that does not parse is one line and LSB's "not configured" (6).
  */
 public final class Config {
+  /** Every key a configuration file may hold: HADaemon::Control's option names (doc/hadaemon.md). */
+  public static List<String> keys() {
+    return KEYS;
+  }
+
   /** LSB: "program is not configured". */
   static final int NOT_CONFIGURED = 6;
 
