@@ -35,6 +35,20 @@ public final class Main {
     Program.main(PROGRAM, args, (a, err) -> run(a, System.out, err));
   }
 
+  /**
+   * The Java API, HADaemon::Control's {@code run_command}: performs {@code action} on the daemon
+   * {@code config} describes and returns the LSB exit code; status lines go to {@code out}, a
+   * diagnostic to {@code err} as one line. Keepers are started with this JVM's java and class
+   * path (the launcher's when run through bin/hadaemon).
+   */
+  public static int runCommand(Path config, String action, PrintStream out, PrintStream err) {
+    try {
+      return run(new String[] {config.toString(), action}, out, err);
+    } catch (Die d) {
+      return d.report(PROGRAM, err);
+    }
+  }
+
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 2 && args[0].equals(KEEPER)) {
       return keep(Config.read(Path.of(args[1])), err);
