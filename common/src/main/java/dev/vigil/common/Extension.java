@@ -2,6 +2,7 @@ package dev.vigil.common;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * What vigil records beyond daemontools and runit, after byte 20 of the status file
@@ -20,16 +21,24 @@ import java.util.OptionalInt;
  *     the supervisor runs without reading {@code /proc/locks} (see {@link Liveness})
  * @param progress the lifecycle fields of layout version 2; empty in a version 1 record
  * @param readiness the readiness fields of layout version 3; empty in an older record
+ * @param lastPid layout version 4: the pid of the service's process that last exited, 0 if none
+ *     did; empty in an older record. What it left in its process group (it led one) can be counted
  */
 public record Extension(
     long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd,
-    Optional<Progress> progress, Optional<Readiness> readiness) {
+    Optional<Progress> progress, Optional<Readiness> readiness, OptionalLong lastPid) {
   /** In {@link #lastExit}: the child exited, and nobody could know how (no wait status is negative). */
   public static final int EXIT_UNKNOWN = -1;
 
   /** A version 1 record. */
   public Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd) {
     this(supervisorPid, starts, lastExit, childStartTicks, lockFd, Optional.empty(), Optional.empty());
+  }
+
+  /** A version 3 record. */
+  public Extension(long supervisorPid, long starts, OptionalInt lastExit, long childStartTicks, int lockFd,
+      Optional<Progress> progress, Optional<Readiness> readiness) {
+    this(supervisorPid, starts, lastExit, childStartTicks, lockFd, progress, readiness, OptionalLong.empty());
   }
 
   /** A version 2 record. */

@@ -43,6 +43,11 @@ public final class ServiceDir {
   /** Run after ./run starts, again every check-interval, until it exits 0 (runit's ./check). */
   public static final String CHECK = "check";
   public static final String CHECK_INTERVAL = "check-interval";
+  /**
+   * Where a ./run that daemonizes has its daemon write its pid (systemd's PIDFile=): supervise
+   * follows that process once ./run has exited.
+   */
+  public static final String PIDFILE = "pidfile";
   public static final String SUPERVISE = "supervise";
   public static final String LOCK = "supervise/lock";
   public static final String CONTROL = "supervise/control";

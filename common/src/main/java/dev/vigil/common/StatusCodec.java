@@ -31,20 +31,26 @@ import java.util.OptionalInt;
  * 77 12  TAI64N label of when the child became ready, all zero while it is not
  * 89  1  length of the status text that follows (the service's last STATUS=), 0-200
  * 90  n  the status text, UTF-8
+ * 90+n 4 pid of the service's process that last exited, 0 = none, big-endian   (version 4)
  * </pre>
  *
  * Later layout versions only append, so a reader takes every field it knows from any version at
- * least as new as the one that introduced it, and ignores the bytes it does not know.
+ * least as new as the one that introduced it, and ignores the bytes it does not know (version 4
+ * appends after the text, whose length byte says where).
  */
 public final class StatusCodec {
   /** What daemontools writes, and the least a reader accepts. */
   public static final int DAEMONTOOLS_SIZE = 18;
   /** What runit writes. */
   public static final int RUNIT_SIZE = 20;
-  /** What vigil writes without a status text. */
-  public static final int SIZE = 90;
+  /** A version 3 record without a status text: what vigil wrote before the last exited pid. */
+  public static final int V3_SIZE = 90;
   /** The longest status text kept, in bytes. */
   public static final int TEXT_MAX = 200;
+  /** Version 4's field after the text: the last exited pid. */
+  private static final int LAST_PID_SIZE = 4;
+  /** What vigil writes without a status text. */
+  public static final int SIZE = V3_SIZE + LAST_PID_SIZE;
   /** The most a reader needs to read: a record with the longest status text. */
   public static final int MAX_SIZE = SIZE + TEXT_MAX;
   /** A version 1 record: what vigil wrote before stages. */
@@ -53,7 +59,7 @@ public final class StatusCodec {
   public static final int V2_SIZE = 76;
 
   /** The extension layout this codec writes. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   private static final int LABEL = 0;
   private static final int NANOS = 8;
@@ -135,7 +141,8 @@ public final class StatusCodec {
     byte[] text = truncatedText(r.text());
     b[TEXT_LENGTH] = (byte) text.length;
     System.arraycopy(text, 0, b, TEXT, text.length);
-    return java.util.Arrays.copyOf(b, TEXT + text.length);
+    putBig(b, TEXT + text.length, LAST_PID_SIZE, x.lastPid().orElse(0));
+    return java.util.Arrays.copyOf(b, TEXT + text.length + LAST_PID_SIZE);
   }
 
   /** The text in UTF-8, cut to {@link #TEXT_MAX} bytes at a character's boundary. */
@@ -198,15 +205,19 @@ public final class StatusCodec {
             next.label() == 0 ? Optional.empty() : Optional.of(next)));
       }
       Optional<Extension.Readiness> readiness = Optional.empty();
-      if (progress.isPresent() && version >= 3 && length >= SIZE) {
+      java.util.OptionalLong lastPid = java.util.OptionalLong.empty();
+      if (progress.isPresent() && version >= 3 && length >= V3_SIZE) {
         int textLength = Math.min(b[TEXT_LENGTH] & 0xff, length - TEXT);
+        if (version >= 4 && length >= TEXT + textLength + LAST_PID_SIZE) {
+          lastPid = java.util.OptionalLong.of(getBig(b, TEXT + textLength, LAST_PID_SIZE));
+        }
         readiness = Optional.of(new Extension.Readiness(
             (b[READINESS] & READY) != 0 ? Optional.of(getLabel(b, READY_SINCE)) : Optional.empty(),
             (b[READINESS] & STOPPING) != 0,
             new String(b, TEXT, textLength, java.nio.charset.StandardCharsets.UTF_8)));
       }
       extension = Optional.of(new Extension(getBig(b, SUPERVISOR, 4), getBig(b, STARTS, 4),
-          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4), progress, readiness));
+          lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4), progress, readiness, lastPid));
     }
     return new Status(stamp, pid, paused, want, termSent, phase, extension);
   }

@@ -64,8 +64,12 @@ class StatusCodecPropertiesTest {
       (has, supervisor, starts, lastExit, ticks) ->
           has ? Optional.of(new Extension(supervisor, starts, lastExit, ticks, (int) (ticks % 1024)))
               : Optional.<Extension>empty())
-      .zip(PROGRESS, READINESS, (x, p, r) -> x.map(e -> new Extension(e.supervisorPid(), e.starts(), e.lastExit(),
-          e.childStartTicks(), e.lockFd(), p, p.isPresent() ? r : Optional.empty())));
+      .zip(PROGRESS, READINESS, U32S, (x, p, r, lastPid) -> x.map(e -> {
+        Optional<Extension.Readiness> readiness = p.isPresent() ? r : Optional.empty();
+        // layout 4's last exited pid comes with readiness, as vigil writes them together
+        return new Extension(e.supervisorPid(), e.starts(), e.lastExit(), e.childStartTicks(), e.lockFd(), p,
+            readiness, readiness.isPresent() ? java.util.OptionalLong.of(lastPid) : java.util.OptionalLong.empty());
+      }));
 
   /** Valid records: paused only with a child, since that is all the file can say. */
   private static final Gen<Status> STATUSES = in -> {

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -267,18 +268,22 @@ class StatusCodecTest {
   }
 
   @Test
-  void version3AppendsReadinessAndTheStatusText() throws IOException {
+  void version4AppendsReadinessTheStatusTextAndTheLastExitedPid() throws IOException {
     Extension.Progress p = new Extension.Progress(Stage.UP, 0, 0, STAMP, Optional.empty());
     Extension.Readiness r = new Extension.Readiness(Optional.of(new Tai64n(0x400000006b011dd0L, 500)), true, "héllo");
-    Extension x = new Extension(99, 4, OptionalInt.empty(), 777, 6, Optional.of(p), Optional.of(r));
+    Extension x = new Extension(99, 4, OptionalInt.empty(), 777, 6, Optional.of(p), Optional.of(r), OptionalLong.of(31337));
     Status s = new Status(STAMP, 4242, false, Want.UP, false, Phase.RUN, Optional.of(x));
 
     byte[] b = StatusCodec.encode(s);
 
-    assertEquals(96, b.length, "90 bytes and six of text");
-    assertEquals(3, b[20], "layout version");
-    assertArrayEquals(hex("03 40 00 00 00 6b 01 1d d0 00 00 01 f4 06 68 c3 a9 6c 6c 6f"), Arrays.copyOfRange(b, 76, 96));
+    assertEquals(100, b.length, "90 bytes, six of text and the pid");
+    assertEquals(4, b[20], "layout version");
+    assertArrayEquals(hex("03 40 00 00 00 6b 01 1d d0 00 00 01 f4 06 68 c3 a9 6c 6c 6f 00 00 7a 69"),
+        Arrays.copyOfRange(b, 76, 100));
     assertEquals(s, StatusCodec.decode(b, b.length));
+    // a reader of layout 3 is served by the first 96 bytes (the text's end): no pid there
+    assertEquals(Optional.of(new Extension(99, 4, OptionalInt.empty(), 777, 6, Optional.of(p), Optional.of(r))),
+        StatusCodec.decode(b, 96).extension());
     // a reader of layout 2 is served by the first 76 bytes
     assertEquals(Optional.of(new Extension(99, 4, OptionalInt.empty(), 777, 6, Optional.of(p))),
         StatusCodec.decode(b, 76).extension());
@@ -291,7 +296,7 @@ class StatusCodecTest {
     Extension x = new Extension(1, 1, OptionalInt.empty(), 2, 3, Optional.of(p),
         Optional.of(new Extension.Readiness(Optional.empty(), false, text)));
     byte[] b = StatusCodec.encode(new Status(STAMP, 1, false, Want.UP, false, Phase.RUN, Optional.of(x)));
-    assertEquals(90 + 199, b.length);
+    assertEquals(StatusCodec.SIZE + 199, b.length);
     assertEquals("x" + "é".repeat(99),
         StatusCodec.decode(b, b.length).extension().get().readiness().get().text());
   }

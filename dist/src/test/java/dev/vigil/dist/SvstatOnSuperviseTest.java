@@ -55,6 +55,41 @@ class SvstatOnSuperviseTest extends ServiceTest {
     }
   }
 
+  /**
+   * svc -d takes the main down (daemontools' TERM to it alone) and a process it started in its
+   * group runs on: svstat counts it as left by that pid, until it is gone.
+   */
+  @Test
+  void whatTheLastProcessLeftInItsGroupIsCounted() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("app"));
+    Services.script(dir.resolve("run"), String.join("\n",
+        "echo $$ >> " + services.pidLog(),
+        "sleep 100000 &",
+        "echo $! >> " + services.pidLog(),
+        "echo $! > left",
+        "exec sleep 100000", ""));
+    ServiceDir app = ServiceDir.of(dir.toString());
+    supervise("app");
+    long main = Await.value("app to come up", () -> status(app), s -> s != null && s.isUp()).pid();
+    long left = Await.value("the process it left", () -> {
+      try {
+        return Files.exists(dir.resolve("left")) ? Long.parseLong(Files.readString(dir.resolve("left")).trim()) : 0L;
+      } catch (IOException | NumberFormatException e) {
+        return 0L;
+      }
+    }, p -> p != 0);
+    assertEquals("0\n", svstat("-o", "left", "app").out());
+
+    Processes.run(root, List.of(BIN.resolve("svc").toString(), "-d", "app"));
+    Await.until("app down", () -> status(app) != null && !status(app).isUp());
+    assertEquals("1\n", svstat("-o", "left", "app").out());
+    assertTrue(svstat("-l", "app").out().contains(", 1 process left by pid " + main + ","), svstat("-l", "app").out());
+
+    ProcessHandle.of(left).ifPresent(ProcessHandle::destroyForcibly);
+    Await.until("the left process gone", () -> ProcessHandle.of(left).map(h -> !h.isAlive()).orElse(true));
+    assertEquals("0\n", svstat("-o", "left", "app").out());
+  }
+
   @Test
   void aRunningService() throws IOException {
     ServiceDir dir = services.sleeper("app");
@@ -69,7 +104,7 @@ class SvstatOnSuperviseTest extends ServiceTest {
         + "\"paused\":false,\"pid\":" + pid + ",\"pgid\":" + pid + ",\"exitcode\":-1,\"signal\":\"NA\",\"signum\":-1,"
         + "\"updownsince\":\"@"), json);
     assertTrue(json.contains(",\"stage\":\"up\",\"starts\":1,\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,"
-        + "\"supervisor\":" + supervise.pid()), json);
+        + "\"left\":0,\"supervisor\":" + supervise.pid()), json);
     String[] lines = svstat("-l", "app").out().split("\n");
     assertEquals(2, lines.length);
     assertTrue(lines[0].startsWith("app: up (pid " + pid + ") "), lines[0]);

@@ -3,6 +3,7 @@ package dev.vigil.libc;
 import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.ProcStat;
+import dev.vigil.common.os.ProcessIds;
 import dev.vigil.common.os.Child;
 import dev.vigil.common.os.FileStat;
 import dev.vigil.common.os.Os;
@@ -727,6 +728,21 @@ public final class JnrOs implements Os {
       libc.sched_yield();
     }
   }
+
+  @Override
+  public ProcessIds process(long pid) throws IOException {
+    return ProcStat.ids(pid).orElseThrow(() -> Errno.ESRCH.exception("pid " + pid));
+  }
+
+  @Override
+  public List<Long> groupMembers(long pgid) throws IOException {
+    // one syscall says whether the group has any member left, which it mostly has not
+    if (libc.kill((int) -pgid, 0) < 0 && errno() == Errno.ESRCH.number) {
+      return List.of();
+    }
+    return ProcStat.groupMembers(pgid);
+  }
+
 
   @Override
   public long startTicks(long pid) throws IOException {

@@ -17,20 +17,28 @@ import java.util.Optional;
  * @param backoffResetNanos {@code backoff-reset}: uptime after which a death is no crash
  * @param ready when ./run counts as ready: {@code notification-fd}, {@code notify-socket},
  *     {@code check}, or as soon as it runs
+ * @param pidfile {@code pidfile}: where a ./run that daemonizes has its daemon write its pid
+ *     (systemd's PIDFile=), relative to the service directory unless absolute
  */
 public record Config(boolean finish, long finishTimeoutNanos, Optional<StopPlan> stop, long backoffMaxNanos,
-    long backoffResetNanos, ReadyWhen ready) {
+    long backoffResetNanos, ReadyWhen ready, Optional<String> pidfile) {
   static final long MILLI = 1_000_000L;
   /**
    * The defaults: no finish, 5 s for a finish, daemontools' stop, backoff up to 60 s, reset after
    * 10 s up, ready when up.
    */
   public static final Config DEFAULT = new Config(false, 5000 * MILLI, Optional.empty(), 60_000 * MILLI,
-      10_000 * MILLI, ReadyWhen.UP);
+      10_000 * MILLI, ReadyWhen.UP, Optional.empty());
   /** {@code check-interval}'s default: runit's sv runs ./check about every 420 ms; we are quicker. */
   static final long CHECK_INTERVAL = 100 * MILLI;
 
+  /** Settings without a pidfile. */
+  public Config(boolean finish, long finishTimeoutNanos, Optional<StopPlan> stop, long backoffMaxNanos,
+      long backoffResetNanos, ReadyWhen ready) {
+    this(finish, finishTimeoutNanos, stop, backoffMaxNanos, backoffResetNanos, ready, Optional.empty());
+  }
+
   Config withReady(ReadyWhen r) {
-    return new Config(finish, finishTimeoutNanos, stop, backoffMaxNanos, backoffResetNanos, r);
+    return new Config(finish, finishTimeoutNanos, stop, backoffMaxNanos, backoffResetNanos, r, pidfile);
   }
 }

@@ -8,6 +8,7 @@ import static dev.vigil.common.ServiceDir.DOWN_SIGNAL;
 import static dev.vigil.common.ServiceDir.FINISH;
 import static dev.vigil.common.ServiceDir.NOTIFICATION_FD;
 import static dev.vigil.common.ServiceDir.NOTIFY_SOCKET;
+import static dev.vigil.common.ServiceDir.PIDFILE;
 import static dev.vigil.common.ServiceDir.STOP_SCHEDULE;
 import static dev.vigil.common.ServiceDir.TIMEOUT_FINISH;
 import static dev.vigil.common.ServiceDir.TIMEOUT_KILL;
@@ -86,7 +87,7 @@ final class ConfigFiles {
       }
     }
     Config c = new Config(finish, finishTimeout, stop, millis(BACKOFF_MAX, d.backoffMaxNanos()),
-        millis(BACKOFF_RESET, d.backoffResetNanos()), ready());
+        millis(BACKOFF_RESET, d.backoffResetNanos()), ready(), pidfile());
     warned.keySet().retainAll(troubled);
     return c;
   }
@@ -119,6 +120,20 @@ final class ConfigFiles {
       ready = ready.isPresent() ? unused(CHECK, ready) : Optional.of(new ReadyWhen.Check(every));
     }
     return ready.orElse(ReadyWhen.UP);
+  }
+
+  /** Where the daemon writes its pid: the file's first line; empty if there is no such file. */
+  private Optional<String> pidfile() {
+    Optional<String> t = text(PIDFILE);
+    if (t.isEmpty()) {
+      return t;
+    }
+    String path = t.get().lines().findFirst().orElse("").trim();
+    if (path.isEmpty() || path.indexOf('\0') >= 0) {
+      bad(PIDFILE, t.get(), "no path");
+      return Optional.empty();
+    }
+    return Optional.of(path);
   }
 
   /** The highest notification-fd taken: descriptors above it may not exist in the child. */

@@ -17,6 +17,8 @@ public sealed interface Event {
 
     R childExited(int waitStatus);
 
+    R followed(long pid, long startTicks, boolean guessed);
+
     R spawned(long pid, long startTicks);
 
     R spawnFailed(int errno);
@@ -45,6 +47,18 @@ public sealed interface Event {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.childExited(waitStatus);
+    }
+  }
+
+  /**
+   * The service's process exited 0 (it daemonized) and left process
+   * {@code pid} to carry the service on: the one its pidfile names, or ({@code guessed}) the
+   * only one it left behind. The service is that process from now on.
+   */
+  record Followed(long pid, long startTicks, boolean guessed) implements Event {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.followed(pid, startTicks, guessed);
     }
   }
 

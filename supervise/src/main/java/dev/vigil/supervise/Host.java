@@ -6,6 +6,7 @@ import dev.vigil.common.os.Clock;
 import dev.vigil.common.os.Os;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,6 +83,7 @@ public final class Host {
   private Runnable onTerminate = () -> finish();
   private boolean finished;
   private boolean running;
+  private boolean oneService;
 
   public Host(Os os, Clock clock) {
     this.os = os;
@@ -223,6 +225,47 @@ public final class Host {
       owned.remove(pid);
     }
     return exit;
+  }
+
+  /**
+   * This host runs one service (supervise, not svscan): every stray it inherits is that
+   * service's, so a stray can be the daemon a service's ./run left behind ({@link Heirs}).
+   */
+  public void servesOneService() {
+    oneService = true;
+  }
+
+  /** Whether every stray is the one service's ({@link #servesOneService}). */
+  public boolean hasOneService() {
+    return oneService;
+  }
+
+  /** Whether {@code pid} is a child spawned here (or claimed) whose owner reaps it. */
+  public boolean owns(long pid) {
+    return owned.contains(pid);
+  }
+
+  /**
+   * Makes a stray one of ours to reap by pid: a service follows it as its process. (Strays are
+   * reaped only on this thread, so one found running cannot be reaped before it is claimed.)
+   */
+  public void claim(long pid) {
+    owned.add(pid);
+  }
+
+  /** Our children that nobody here owns: what services left behind, reparented to us. */
+  public List<Long> strays() {
+    List<Long> strays = new ArrayList<>();
+    try {
+      for (long pid : os.children()) {
+        if (!owned.contains(pid)) {
+          strays.add(pid);
+        }
+      }
+    } catch (IOException e) {
+      // none known
+    }
+    return strays;
   }
 
   /**

@@ -111,7 +111,7 @@ public final class Machine {
     Tai64n since = x.progress().map(Extension.Progress::since).orElse(old.stamp());
     State s = new State(new Lifecycle.Up(child), old.want(), Leave.STAY, startedAt + THROTTLE_NANOS, old.stamp(),
         since, new State.Counters(x.starts(), x.lastExit(), x.progress().map(Extension.Progress::fastDeaths).orElse(0),
-        OptionalLong.of(startedAt)), config);
+        OptionalLong.of(startedAt), x.lastPid().orElse(0)), config);
     if (old.want() == Want.DOWN) {
       // the old supervisor was taking it down: begin again, by today's stop plan
       Step again = on(s, new Event.Control(Command.DOWN), now, wall);
@@ -124,6 +124,11 @@ public final class Machine {
 
   public Step on(State s, Event event, long now, Tai64n wall) {
     return event.accept(new Transition(s, now, wall));
+  }
+
+  /** The shutdown plan: the service's own if it has one (made to end in a kill), else TERM, 2 s, KILL. */
+  static StopPlan shutdownPlan(Config config) {
+    return config.stop().map(p -> p.endingInKill(SHUTDOWN_GRACE_NANOS)).orElse(StopPlan.shutdown(SHUTDOWN_GRACE_NANOS));
   }
 
   /** How long to wait from a start to the next after {@code fastDeaths} quick deaths in a row. */
@@ -273,7 +278,7 @@ public final class Machine {
       Running child = s.life().child();
       boolean crash = !child.signalled() && now - child.startedAt() < s.config().backoffResetNanos();
       int fastDeaths = crash ? s.counters().fastDeaths() + 1 : 0;
-      State next = s.with(s.counters().exited(waitStatus, fastDeaths))
+      State next = s.with(s.counters().exited(child.pid(), waitStatus, fastDeaths))
           .notBefore(child.startedAt() + backoff(fastDeaths, s.config()));
       if (s.config().finish()) {
         // runit's arguments: ./run's exit code, or -1 if a signal ended it, and the low byte;
@@ -285,6 +290,44 @@ public final class Machine {
         return step(next.with(Lifecycle.Starting.FINISH, wall));
       }
       return downAfter(next.stamped(wall));
+    }
+
+    /**
+     * ./run daemonized: it exited and another process carries the service on. That process is
+     * the service's from now on (up, its pid in the record, commands and stop plans go to it); a
+     * restart comes only when it exits. It is no new start (the count stays), no exit (the last
+     * exit stays), and the stop or
+     * shutdown under way, or a want of down that came while ./run went, goes on with it.
+     */
+    @Override
+    public Step followed(long pid, long startTicks, boolean guessed) {
+      if (!s.runs()) {
+        return unchanged();
+      }
+      Running old = s.life().child();
+      Running heir = new Running(pid, startTicks, old.startedAt(), false, false, false, old.readiness());
+      // the parent's exit 0 is how a daemon starts, not how the service ended: last exit keeps
+      // the wait status of the last process that did end the service
+      State next = s.stamped(wall).with(new Lifecycle.Up(heir), wall);
+      if (guessed) {
+        effects.add(new Effect.Warn(runName + " exited and left one process behind, pid " + pid
+            + ": following it as the service (a pidfile file names it without guessing)"));
+      }
+      if (s.leave() == Leave.SHUTDOWN) {
+        next = stop(next, shutdownPlan());
+      } else if (s.life() instanceof Lifecycle.Stopping stopping) {
+        next = stop(next, stopping.plan());
+      } else if (s.want() == Want.DOWN) {
+        if (s.config().stop().isPresent()) {
+          next = stop(next, s.config().stop().get());
+        } else {
+          next = next.with(new Lifecycle.Up(heir.terminated().signalledByOperator()), wall);
+          terminate(pid, Effect.Kill::new);
+        }
+      }
+      effects.add(guessed ? 1 : 0, new Effect.WritePid(pid));
+      effects.add(guessed ? 2 : 1, new Effect.WriteStatus(status(next, now, wall)));
+      return step(next);
     }
 
     /** No process any more (./run without a finish, or ./finish): restart if wanted, else down. */
@@ -479,10 +522,8 @@ public final class Machine {
       return step(s.with(config));
     }
 
-    /** The shutdown plan: the service's own if it has one (made to end in a kill), else TERM, 2 s, KILL. */
     private StopPlan shutdownPlan() {
-      return s.config().stop().map(p -> p.endingInKill(SHUTDOWN_GRACE_NANOS))
-          .orElse(StopPlan.shutdown(SHUTDOWN_GRACE_NANOS));
+      return Machine.shutdownPlan(s.config());
     }
 
     /** Begins {@code plan} on the running child of {@code next}: a death asked for, so no crash. */
@@ -607,6 +648,7 @@ public final class Machine {
     Extension.Readiness readiness = runs ? r.readiness() : Extension.Readiness.NONE;
     return new Status(s.stamp(), s.pid(), child && r.paused(), s.want(), child && r.termSent(), phase,
         Optional.of(new Extension(supervisorPid, s.counters().starts(), s.counters().lastExit(),
-            child ? r.startTicks() : 0, lockFd, Optional.of(progress), Optional.of(readiness))));
+            child ? r.startTicks() : 0, lockFd, Optional.of(progress), Optional.of(readiness),
+            OptionalLong.of(s.counters().lastPid()))));
   }
 }

@@ -44,6 +44,13 @@ public final class Service implements Effect.Handler {
   private static final int DATAGRAMS_PER_ROUND = 16;
   /** sockaddr_un's sun_path: a socket path has at most this many bytes, its NUL included. */
   private static final int SUN_PATH = 108;
+  /**
+   * pidfile: how long after ./run exited the file may take to name the daemon (memcached -d
+   * writes it after its parent exited; systemd waits for PIDFile= likewise), and how often it
+   * is read meanwhile.
+   */
+  static final long PIDFILE_WAIT_NANOS = 5_000_000_000L;
+  static final long PIDFILE_POLL_NANOS = 10_000_000L;
 
   /** Why a directory could not be taken in charge: daemontools' words, without the program's name. */
   public static final class SetupFailure extends Exception {
@@ -100,6 +107,19 @@ public final class Service implements Effect.Handler {
   private int notificationWrite = -1;
   /** Runs ./check for this child of ./run; null if none. */
   private Checker checker;
+  /** Finds what a daemonizing ./run leaves to carry the service on. */
+  private Heirs heirs;
+  /**
+   * The service's process, exited (0) while its heir is looked for; null if none is. The
+   * machine is not told of the exit until the look is over.
+   */
+  private Child orphanedBy;
+  private int orphanedStatus;
+  /** Monotonic time when the look for {@link #orphanedBy}'s heir gives up. */
+  private long heirWaitEnds;
+  private Timer heirTimer;
+  /** Takes down what {@link #orphanedBy} left when none of it is followed; null if nothing is. */
+  private Sweep sweep;
 
   private Service(Host host, String name, Consumer<String> warn) {
     this.host = host;
@@ -168,6 +188,8 @@ public final class Service implements Effect.Handler {
     status = new AtomicFile(os, dir, ServiceDir.STATUS, ServiceDir.STATUS_NEW, show(ServiceDir.STATUS_NEW), warn);
     pidFile = new AtomicFile(os, dir, ServiceDir.PID, ServiceDir.PID_NEW, show(ServiceDir.PID_NEW), warn);
     timer = host.timer(() -> apply(new Event.Tick()));
+    heirTimer = host.timer(this::lookForHeir);
+    heirs = new Heirs(host, dir);
     SpawnSpec run = new SpawnSpec(dir, "./" + ServiceDir.RUN, List.of("./" + ServiceDir.RUN), List.of(), stdio, true);
     spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
     // ok must be a FIFO before anything starts; it is opened (a supervisor is seen) once the
@@ -347,18 +369,100 @@ public final class Service implements Effect.Handler {
       // an adopted process is not ours to wait for: its pidfd said it has exited, and how is unknown
       exit = adopted ? OptionalInt.of(Extension.EXIT_UNKNOWN) : host.reap(child.pid());
     } catch (IOException e) {
-      // ECHILD: nobody else may reap our child, so this cannot happen; do not spin on the pidfd
-      warn.accept("unable to wait for " + show(ServiceDir.RUN) + ": " + Errno.text(e));
-      exit = OptionalInt.of(0);
+      // ECHILD: a followed daemon reaped as a stray before it was claimed; nobody else may reap
+      // our child. Do not spin on the pidfd
+      exit = OptionalInt.of(Extension.EXIT_UNKNOWN);
     }
     if (exit.isPresent()) {
-      endReadiness();
       Child old = detachChild();
-      apply(new Event.ChildExited(exit.getAsInt()));
-      // closed after the machine has acted (restarted), off the restart's path, and so the new
-      // child's pidfd never takes the number of one this round may still report
-      release(old);
+      if (mayHaveDaemonized(exit.getAsInt())) {
+        orphanedBy = old;
+        orphanedStatus = exit.getAsInt();
+        heirWaitEnds = clock.nanos() + (state.config().pidfile().isPresent() ? PIDFILE_WAIT_NANOS : 0);
+        lookForHeir();
+        return;
+      }
+      exited(old, exit.getAsInt());
     }
+  }
+
+  /**
+   * The service's process is gone and nothing carries the service on: the machine is told. (Its
+   * pidfd is closed after the machine has acted (restarted), off the restart's path, and so the
+   * new child's pidfd never takes the number of one this round may still report.)
+   */
+  private void exited(Child old, int waitStatus) {
+    endReadiness();
+    apply(new Event.ChildExited(waitStatus));
+    release(old);
+  }
+
+  /**
+   * ./run (or the daemon followed) exited 0, or how is unknown, while it was to run on: it may
+   * have daemonized, and what it left is looked for. A ./finish, a stop or a service wanted down
+   * is not followed any further.
+   */
+  private boolean mayHaveDaemonized(int waitStatus) {
+    return (waitStatus == 0 || waitStatus == Extension.EXIT_UNKNOWN) && state.life() instanceof Lifecycle.Up
+        && state.want() != dev.vigil.common.Want.DOWN && state.leave() == State.Leave.STAY;
+  }
+
+  /**
+   * Looks for what carries the service on ({@link Heirs}); with a pidfile that does not name it
+   * yet (the daemon writes it after its parent exited, as memcached -d does), again every
+   * {@link #PIDFILE_POLL_NANOS} until {@link #PIDFILE_WAIT_NANOS} after the exit. Meanwhile
+   * the machine still sees the service up, and what it sends the exited pid goes through the
+   * pidfd, which reaches no one.
+   */
+  private void lookForHeir() {
+    Heirs.Found found = heirs.find(orphanedBy.pid(), state.config().pidfile());
+    Child old = orphanedBy;
+    if (found.heir().isPresent()) {
+      orphanedBy = null;
+      follow(found.heir().get(), old);
+      return;
+    }
+    long now = clock.nanos();
+    if (now - heirWaitEnds < 0 && !gone) {
+      heirTimer.at(Math.min(heirWaitEnds, now + PIDFILE_POLL_NANOS));
+      return;
+    }
+    if (state.config().pidfile().isPresent()) {
+      warn.accept(show(state.config().pidfile().get()) + " named no process of the service within "
+          + PIDFILE_WAIT_NANOS / 1_000_000_000L + " seconds of pid " + old.pid() + "'s exit");
+    } else if (!found.left().isEmpty()) {
+      warn.accept(show(ServiceDir.RUN) + " exited and left " + found.left().size() + " processes behind, pids "
+          + found.left() + ": stopping them before it starts again (a pidfile file names the one to follow)");
+      // the exit is told once they are gone; till then what is sent to the exited pid reaches no one
+      sweep = Sweep.start(host, found.left(), Machine.shutdownPlan(state.config()), () -> {
+        sweep = null;
+        orphanedBy = null;
+        exited(old, orphanedStatus);
+      });
+      if (sweep.isOver()) {
+        sweep = null;
+      }
+      return;
+    }
+    orphanedBy = null;
+    exited(old, orphanedStatus);
+  }
+
+  /** The service is {@code heir} from now on; {@code old} exited. */
+  private void follow(Heirs.Heir heir, Child old) {
+    child = heir.process();
+    adopted = !heir.ours();
+    try {
+      host.watch(child.pidfd(), this::reap);
+    } catch (IOException e) {
+      // a process we cannot watch cannot be followed: the service restarts as if it had not daemonized
+      warn.accept("unable to watch pid " + child.pid() + ": " + Errno.text(e));
+      release(detachChild());
+      exited(old, orphanedStatus);
+      return;
+    }
+    apply(new Event.Followed(heir.process().pid(), heir.process().startTicks(), heir.guessed()));
+    release(old);
   }
 
   private void apply(Event event) {
@@ -685,6 +789,9 @@ public final class Service implements Effect.Handler {
     try {
       if (adopted && child != null && child.pid() == pid) {
         os.signalPidfd(child.pidfd(), signal);
+      } else if (orphanedBy != null && orphanedBy.pid() == pid) {
+        // reaped already: its pid may be another process's by now
+        os.signalPidfd(orphanedBy.pidfd(), signal);
       } else {
         os.signal(pid, signal);
       }
@@ -772,7 +879,16 @@ public final class Service implements Effect.Handler {
     if (timer != null) {
       timer.cancel();
     }
+    if (heirTimer != null) {
+      heirTimer.cancel();
+    }
     release(detachChild());
+    if (sweep != null) {
+      sweep.abandon();
+      sweep = null;
+    }
+    release(orphanedBy);
+    orphanedBy = null;
     if (control >= 0) {
       host.unwatch(control);
     }

@@ -38,20 +38,22 @@ public record State(Lifecycle life, Want want, Leave leave, long notBefore, Tai6
    * @param fastDeaths how many times in a row ./run died sooner than {@code backoff-reset} after
    *     its start, unasked: what the backoff doubles on
    * @param lastStart when ./run was last started (monotonic), if ever
+   * @param lastPid the pid of the service's process that last exited, 0 if none did: what it
+   *     left in its process group can be counted
    */
-  public record Counters(long starts, OptionalInt lastExit, int fastDeaths, OptionalLong lastStart) {
-    static final Counters NONE = new Counters(0, OptionalInt.empty(), 0, OptionalLong.empty());
+  public record Counters(long starts, OptionalInt lastExit, int fastDeaths, OptionalLong lastStart, long lastPid) {
+    static final Counters NONE = new Counters(0, OptionalInt.empty(), 0, OptionalLong.empty(), 0);
 
     Counters started(long now) {
-      return new Counters(starts + 1, lastExit, fastDeaths, OptionalLong.of(now));
+      return new Counters(starts + 1, lastExit, fastDeaths, OptionalLong.of(now), lastPid);
     }
 
-    Counters exited(int waitStatus, int fast) {
-      return new Counters(starts, OptionalInt.of(waitStatus), fast, lastStart);
+    Counters exited(long pid, int waitStatus, int fast) {
+      return new Counters(starts, OptionalInt.of(waitStatus), fast, lastStart, pid);
     }
 
     Counters forgiven() {
-      return new Counters(starts, lastExit, 0, lastStart);
+      return new Counters(starts, lastExit, 0, lastStart, lastPid);
     }
   }
 

@@ -34,6 +34,8 @@ public final class Supervisor {
   /** @param stdio what the child gets as its descriptors 0, 1 and 2 */
   public Supervisor(Os os, Clock clock, PrintStream err, SortedMap<Integer, Integer> stdio) {
     this.host = new Host(os, clock);
+    // supervise runs one service: whatever is reparented to it is that service's
+    host.servesOneService();
     this.err = err;
     this.stdio = stdio;
     host.onTerminate(this::terminateAll);

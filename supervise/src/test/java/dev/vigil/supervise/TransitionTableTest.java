@@ -123,6 +123,8 @@ class TransitionTableTest {
     events.add(Map.entry("child exited 0", new Event.ChildExited(0)));
     events.add(Map.entry("child killed by signal 9", new Event.ChildExited(9)));
     events.add(Map.entry("spawned pid 2000", new Event.Spawned(2000, 6000)));
+    events.add(Map.entry("followed pid 3000 (pidfile)", new Event.Followed(3000, 7000, false)));
+    events.add(Map.entry("followed pid 3000 (guessed)", new Event.Followed(3000, 7000, true)));
     events.add(Map.entry("spawn failed ENOENT", new Event.SpawnFailed(Errno.ENOENT.number)));
     events.add(Map.entry("tick", new Event.Tick()));
     events.add(Map.entry("terminate", new Event.Terminate()));

@@ -307,6 +307,40 @@ class SvscanTest extends ServiceTest {
     assertEquals(5, TextFiles.lines(services.pidLog()).size(), "no second copy of any service");
   }
 
+  /**
+   * A service that daemonizes, among others, is followed through its pid file under svscan too
+   * (all services' leftovers are svscan's children there): never restarted while its daemon
+   * runs, and svc -d stops the daemon.
+   */
+  @Test
+  void aDaemonizingServiceIsFollowedThroughItsPidFile() throws IOException {
+    sleeper("other");
+    Path dir = service(scan.resolve("forking"), String.join("\n",
+        "setsid sh -c 'echo $$ >> " + services.pidLog() + "; sleep 0.1; echo $$ > daemon.pid; exec sleep 100000' &",
+        "exit 0"));
+    Files.writeString(dir.resolve("pidfile"), "daemon.pid\n");
+    SvscanProcess svscan = svscan();
+    svscan.awaitChild("other");
+    long daemon = Await.value("the status to name the daemon", () -> {
+      Status st = svscan.status("forking");
+      long named = pidIn(dir.resolve("daemon.pid"));
+      return st != null && named != 0 && st.pid() == named ? named : 0L;
+    }, p -> p != 0);
+    assertEquals(1, svscan.status("forking").extension().orElseThrow().starts(), "followed, not restarted");
+    svscan.send("forking", "d");
+    Await.until("the daemon stopped by svc -d", () -> !Proc.exists(daemon));
+    assertEquals(0, svscan.status("forking").pid());
+  }
+
+  private static long pidIn(Path file) {
+    try {
+      String t = Files.exists(file) ? Files.readString(file).trim() : "";
+      return t.isEmpty() ? 0 : Long.parseLong(t);
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** The adopted logger goes on reading what the restarted main writes: the pair's pipe is found again. */
   @Test
   void aNewSvscanFindsTheLogPipeOfAnAdoptedPairAgain() throws IOException {

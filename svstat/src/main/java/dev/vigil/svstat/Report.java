@@ -27,7 +27,7 @@ public final class Report {
   static final String[] FIELDS = {
     "up", "wantedup", "normallyup", "ready", "paused", "pid", "pgid", "exitcode", "signal", "signum",
     "updownsince", "readysince", "updownfor", "readyfor", "stage", "starts", "fastdeaths", "nextstart",
-    "stopsignals", "supervisor", "statustext",
+    "stopsignals", "left", "supervisor", "statustext",
   };
 
   private final Status s;
@@ -191,6 +191,8 @@ public final class Report {
         return p == null ? null : p.nextStart().isPresent() ? Long.toString(secondsUntil(p.nextStart().get())) : "-1";
       case "stopsignals":
         return p == null ? null : Integer.toString(p.stopSignals());
+      case "left":
+        return x == null || x.lastPid().isEmpty() ? null : Integer.toString(left());
       case "supervisor":
         return x == null ? null : Long.toString(x.supervisorPid());
       case "statustext":
@@ -210,6 +212,23 @@ public final class Report {
     }
     java.util.OptionalLong group = ProcStat.field(s.pid(), ProcStat.PROCESS_GROUP);
     return group.isPresent() ? Long.toString(group.getAsLong()) : null;
+  }
+
+  /**
+   * How many processes remain in the process group of the service's process that last exited
+   * (it led the group): what it left behind, counted now through /proc. None if no process
+   * exited, or if its pid is a process again (then the group, once empty, may be another's).
+   */
+  private int left() {
+    long last = x.lastPid().orElse(0);
+    if (last == 0 || ProcStat.field(last, ProcStat.PROCESS_GROUP).isPresent()) {
+      return 0;
+    }
+    int n = 0;
+    for (long pid : ProcStat.groupMembers(last)) {
+      n += pid == s.pid() ? 0 : 1;
+    }
+    return n;
   }
 
   /** The last child was adopted: it exited, and how cannot be known (doc/supervise.md). */
@@ -311,6 +330,11 @@ public final class Report {
       }
     }
     if (x != null) {
+      int left = left();
+      if (left > 0) {
+        b.append(", ").append(left).append(left == 1 ? " process" : " processes").append(" left by pid ")
+            .append(x.lastPid().getAsLong());
+      }
       b.append(", supervisor pid ").append(x.supervisorPid());
     }
     if (r != null && !r.text().isEmpty()) {

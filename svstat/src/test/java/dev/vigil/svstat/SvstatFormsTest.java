@@ -65,7 +65,7 @@ class SvstatFormsTest extends ServiceTest {
   }
 
   @Test
-  void aLayout3RecordTellsReadinessAndTheStatusText() throws Exception {
+  void aLayout3Or4RecordTellsReadinessAndTheStatusText() throws Exception {
     String ready = withStatus("ready", vigilWithReadiness(true, false, "serving 3 clients")).name();
     String notReady = withStatus("notready", vigilWithReadiness(false, false, "")).name();
     long readyAgo = NOW - READY.unixSeconds() - (NOW - STARTED.unixSeconds());
@@ -79,7 +79,7 @@ class SvstatFormsTest extends ServiceTest {
     assertOutput((ago, ahead) -> "{\"dir\":\"" + notReady + "\",\"up\":true,\"wantedup\":true,\"normallyup\":true,"
         + "\"ready\":false,\"paused\":false,\"pid\":1234,\"pgid\":1234,\"exitcode\":-1,\"signal\":\"NA\",\"signum\":-1,"
         + "\"updownsince\":\"" + label(STARTED) + "\",\"updownfor\":" + ago + ",\"stage\":\"up\",\"starts\":2,"
-        + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"supervisor\":4321,\"statustext\":\"\"}\n",
+        + "\"fastdeaths\":0,\"nextstart\":-1,\"stopsignals\":0,\"left\":0,\"supervisor\":4321,\"statustext\":\"\"}\n",
         "-j", notReady);
   }
 

@@ -153,6 +153,15 @@ public interface Os {
    */
   long startTicks(long pid) throws IOException;
 
+  /** What /proc says of process {@code pid}: its parent, group, session and start time. ESRCH if gone. */
+  ProcessIds process(long pid) throws IOException;
+
+  /**
+   * The processes of process group {@code pgid}, in no order; empty at once (one kill(2) with
+   * signal 0) when the group has no member left, else found by a look through /proc.
+   */
+  List<Long> groupMembers(long pgid) throws IOException;
+
   /** pidfd_send_signal(2): never reaches a process that took over the pid. ESRCH if it has exited. */
   void signalPidfd(int pidfd, Signal signal) throws IOException;
 
