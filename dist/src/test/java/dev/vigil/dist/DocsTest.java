@@ -47,6 +47,8 @@ class DocsTest {
     assertEquals("supervise dir", synopsis(page("supervise")));
     assertEquals("svscan [dir]", synopsis(page("svscan")));
     assertEquals(dev.vigil.sipid.Main.SYNOPSIS, synopsis(page("sipid")));
+    assertEquals("hadaemon config start|stop|restart|hard_restart|reload|status|fork|foreground|get_init_file",
+        synopsis(page("hadaemon")));
   }
 
   /**
@@ -154,5 +156,14 @@ class DocsTest {
       }
     }
     assertEquals(fields, rows, "svstat.md's field table against Report.FIELDS");
+  }
+
+  /** Every key hadaemon reads is in its page's configuration table, in a code span. */
+  @Test
+  void everyHadaemonKeyIsDocumented() throws IOException {
+    String table = section(page("hadaemon"), "Configuration");
+    for (String key : dev.vigil.hadaemon.Config.keys()) {
+      assertTrue(table.contains("`" + key + "`"), "doc/hadaemon.md does not document " + key);
+    }
   }
 }
