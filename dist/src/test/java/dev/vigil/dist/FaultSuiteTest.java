@@ -99,7 +99,7 @@ class FaultSuiteTest extends ServiceTest {
   void termAtRandomMomentsLeavesNoProcessAndAReadableRecord() throws IOException {
     String output = run(Map.of("PARTS", "e", "TERM_ROUNDS", "2", "TERM_SCAN_ROUNDS", "1", "TERM_SERVICES", "5"));
     assertTrue(output.contains("== e. SIGTERM") && output.contains("vigil supervise, TERM, TERM ") && output.contains("vigil svscan (5 services)"), output);
-    assertNone(output, "duplicates", "orphans", "torn");
+    assertNone(output, "duplicates", "orphans", "zombies", "torn");
   }
 
   @Test

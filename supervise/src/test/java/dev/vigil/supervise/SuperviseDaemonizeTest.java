@@ -81,6 +81,9 @@ class SuperviseDaemonizeTest extends LiveTest {
   @Test
   void severalProcessesLeftBehindAreStoppedBeforeRunStartsAgain() throws IOException {
     Path dir = Files.createDirectories(root.resolve("svc"));
+    // the final svc -d may catch a ./run between starting a process and logging it: a plan to
+    // the group takes such a process down too, where daemontools' TERM to ./run alone would not
+    Files.writeString(dir.resolve("stop-schedule"), "TERM/2/KILL\n");
     Services.script(dir.resolve("run"), String.join("\n",
         "echo $$ >> " + services.pidLog(),
         // a new run looks for what an earlier one left: nothing may still run
