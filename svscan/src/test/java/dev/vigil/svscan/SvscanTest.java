@@ -329,7 +329,7 @@ class SvscanTest extends ServiceTest {
     assertEquals(1, svscan.status("forking").extension().orElseThrow().starts(), "followed, not restarted");
     svscan.send("forking", "d");
     Await.until("the daemon stopped by svc -d", () -> !Proc.exists(daemon));
-    assertEquals(0, svscan.status("forking").pid());
+    Await.until("the record to say down", () -> svscan.status("forking").pid() == 0);
   }
 
   private static long pidIn(Path file) {
