@@ -46,7 +46,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals('u', b[17], "want up");
     assertEquals(0, b[18], "runit: no TERM sent");
     assertEquals(1, b[19], "runit: run");
-    assertEquals(3, b[20], "extension version");
+    assertEquals(StatusCodec.VERSION, b[20], "extension version");
     assertEquals(0, b[21], "flags: no child has exited yet");
     assertEquals(0, big(b, 22, 4), "no last wait status");
     assertEquals(1, big(b, 26, 4), "starts");
@@ -80,7 +80,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals('d', d[17]);
     assertEquals(0, d[18]);
     assertEquals(0, d[19], "runit: down");
-    assertEquals(3, d[20]);
+    assertEquals(StatusCodec.VERSION, d[20]);
     assertEquals(0, d[76], "not ready: no ./run");
     assertArrayEquals(new byte[12], Arrays.copyOfRange(d, 77, 89));
     assertEquals(1, d[21], "flags: a wait status is recorded");
@@ -104,7 +104,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals(0, little(b, 12, 4));
     assertEquals('d', b[17]);
     assertEquals(0, b[19]);
-    assertEquals(3, b[20]);
+    assertEquals(StatusCodec.VERSION, b[20]);
     assertEquals(0, b[46], "stage: down");
     assertEquals(0, b[21]);
     assertEquals(0, big(b, 26, 4), "no starts");
