@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class Waiter implements AutoCloseable {
   /** How often every supervisor is checked for life when nothing else wakes the wait. */
   static final long LIVENESS_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** The name of the record in {@code supervise/}, as the watch reports it. */
+  /** The name of the record in {@code supervise/}, as the watch reports it (the article's layout's too). */
   private static final Path STATUS_FILE = Path.of(ServiceDir.STATUS).getFileName();
 
   private final Goal goal;
@@ -113,7 +113,7 @@ public final class Waiter implements AutoCloseable {
         Optional<Status> record = read(dir);
         if (record.isEmpty()) {
           // never supervised, or its supervisor just began: s6-svwait fails alike
-          throw Die.fatal(Exit.TEMPORARY, "unable to open " + dir.show(ServiceDir.STATUS) + ": " + Errno.ENOENT.text);
+          throw Die.fatal(Exit.TEMPORARY, "unable to open " + dir.show(dir.layout().status) + ": " + Errno.ENOENT.text);
         }
         Watched w = new Watched(dir, record.get());
         services.add(w);
@@ -236,7 +236,7 @@ public final class Waiter implements AutoCloseable {
     try {
       locked = w.dir.isLocked(w.record);
     } catch (IOException e) {
-      throw Die.fatal(Exit.TEMPORARY, "unable to check the lock on " + w.dir.show(ServiceDir.LOCK), e);
+      throw Die.fatal(Exit.TEMPORARY, "unable to check the lock on " + w.dir.show(w.dir.layout().lock), e);
     }
     if (locked) {
       return false;
@@ -290,7 +290,7 @@ public final class Waiter implements AutoCloseable {
         return Optional.empty();
       }
       String verb = e.step == ServiceIOException.Step.OPEN ? "unable to open " : "unable to read ";
-      throw Die.fatal(Exit.TEMPORARY, verb + dir.show(ServiceDir.STATUS) + ": " + e.reason);
+      throw Die.fatal(Exit.TEMPORARY, verb + dir.show(dir.layout().status) + ": " + e.reason);
     }
   }
 
