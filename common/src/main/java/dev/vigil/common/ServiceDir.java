@@ -60,15 +60,6 @@ public final class ServiceDir {
   public static final String PID_NEW = "supervise/pid.new";
   /** The datagram socket of notify-socket: what NOTIFY_SOCKET names. */
   public static final String NOTIFY = "supervise/notify";
-  // The seed article's layout (supervise --article NAME; doc/supervise.md, "The article's
-  // layout"): the state lives in ARTICLE_STATE/NAME/ under supervise's working directory, apart
-  // from the service directory NAME, under these names.
-  public static final String ARTICLE_STATE = "status";
-  public static final String ARTICLE_LOCK = "lock";
-  public static final String ARTICLE_CONTROL = "svcontrol";
-  public static final String ARTICLE_STATUS = "status";
-  public static final String ARTICLE_STATUS_NEW = "status.new";
-  public static final String ARTICLE_NOTIFY = "notify";
 
   /**
    * Where a supervisor keeps its state, and in which record: each name is relative to the
@@ -79,10 +70,15 @@ public final class ServiceDir {
     /** daemontools': {@code supervise/} in the service directory, vigil's record. */
     DAEMONTOOLS(LOCK, CONTROL, OK, STATUS, STATUS_NEW, PID, PID_NEW, NOTIFY),
     /**
-     * The seed article's: lock, svcontrol and status, the article's 20-byte record; no ok FIFO
-     * (a reader of the control FIFO tells a supervisor runs) and no pid file.
+     * The seed article's (supervise --article NAME; doc/supervise.md, "The article's layout"):
+     * {@link #ARTICLE_STATE}/NAME/ under supervise's working directory, apart from the service
+     * directory NAME, holding lock, svcontrol and status, the article's 20-byte record; no ok
+     * FIFO (a reader of the control FIFO tells a supervisor runs) and no pid file.
      */
-    ARTICLE(ARTICLE_LOCK, ARTICLE_CONTROL, null, ARTICLE_STATUS, ARTICLE_STATUS_NEW, null, null, ARTICLE_NOTIFY);
+    ARTICLE("lock", "svcontrol", null, "status", "status.new", null, null, "notify");
+
+    /** The article's: where the state directories are, one per service, under the working directory. */
+    public static final String ARTICLE_STATE = "status";
 
     public final String lock;
     public final String control;
@@ -160,8 +156,8 @@ public final class ServiceDir {
   private static ServiceDir of(String name, Path dir) {
     // java.io: a client's start-up has loaded it already
     java.io.File f = dir.toFile();
-    boolean article = !name.isEmpty() && new java.io.File(f, ARTICLE_CONTROL).exists()
-        && new java.io.File(f, ARTICLE_LOCK).exists();
+    boolean article = !name.isEmpty() && new java.io.File(f, Layout.ARTICLE.control).exists()
+        && new java.io.File(f, Layout.ARTICLE.lock).exists();
     return new ServiceDir(name, dir, article ? Layout.ARTICLE : Layout.DAEMONTOOLS);
   }
 

@@ -19,7 +19,7 @@ record StateFiles(ServiceDir.Layout layout, String path, String shown) {
 
   /** The article's: {@code status/NAME/}; {@code name} is a plain name (no slash, not . or ..). */
   static StateFiles article(String name) {
-    String path = ServiceDir.ARTICLE_STATE + "/" + name;
+    String path = ServiceDir.Layout.ARTICLE_STATE + "/" + name;
     return new StateFiles(ServiceDir.Layout.ARTICLE, path, path);
   }
 

@@ -128,7 +128,7 @@ final class SuperviseProcess {
      * article's {@code status/NAME} under the working directory. Does not wait for anything.
      */
     SuperviseProcess startArticle(String name) throws IOException {
-      Path state = cwd.resolve(ServiceDir.ARTICLE_STATE).resolve(name);
+      Path state = cwd.resolve(ServiceDir.Layout.ARTICLE_STATE).resolve(name);
       return start(List.of("--article", name), name, ServiceDir.of(state, ServiceDir.Layout.ARTICLE));
     }
 
