@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our svc, svstat and svok, through their launchers, on the state directory of a supervise in
+ * Our svc (and its svwait), svstat and svok, through their launchers, on the state directory of a supervise in
  * the seed article's layout ({@code supervise --article app}: {@code status/app}).
  */
 class ArticleLayoutTest extends ServiceTest {
@@ -37,7 +37,7 @@ class ArticleLayoutTest extends ServiceTest {
   }
 
   @Test
-  void svcSvstatAndSvokWorkOnStatusName() throws IOException {
+  void svcSvstatSvokAndSvwaitWorkOnStatusName() throws IOException {
     services.sleeper("app");
     Path log = root.resolve("supervise.log");
     Process supervise = processes.start(root, log, log, List.of(BIN.resolve("supervise").toString(), "--article", "app"));
@@ -51,8 +51,9 @@ class ArticleLayoutTest extends ServiceTest {
     assertEquals("", up.err());
     assertEquals(new Captured(0, "", ""), run("svok", "status/app"));
 
-    assertEquals(new Captured(0, "", ""), run("svc", "-d", "status/app"));
-    Await.until("app to go down", () -> status(state) != null && !status(state).isUp());
+    // -W d: svwait's watch of the state directory sees the record renamed into place
+    assertEquals(new Captured(0, "", ""), run("svc", "-d", "-W", "d", "-T", "20000", "status/app"));
+    assertTrue(!status(state).isUp(), "down when svc -W d returned");
     Captured down = run("svstat", "status/app");
     assertTrue(down.out().matches("status/app: down \\d+ seconds, normally up\n"), down.out());
 

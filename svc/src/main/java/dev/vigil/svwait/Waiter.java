@@ -107,7 +107,9 @@ public final class Waiter implements AutoCloseable {
           // ENTRY_CREATE is the rename of status.new; ENTRY_MODIFY a supervisor writing in place
           key = supervise.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         } catch (IOException e) {
-          throw Die.fatal(Exit.TEMPORARY, "unable to watch " + dir.show(ServiceDir.SUPERVISE), e);
+          // the article's layout watches the state directory itself, as given
+          String watched = dir.layout() == ServiceDir.Layout.DAEMONTOOLS ? dir.show(ServiceDir.SUPERVISE) : dir.name();
+          throw Die.fatal(Exit.TEMPORARY, "unable to watch " + watched, e);
         }
         // read after the watch began: a change from here on is reported
         Optional<Status> record = read(dir);
