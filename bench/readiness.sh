@@ -3,9 +3,10 @@
 # (a) from the moment ./run says it is ready to the exit of a waiter started beforehand (vigil's
 # svwait -U on vigil's supervise, s6-svwait -U on s6-supervise), the waiter's start left out;
 # (b) "restart and wait until ready" as one client command: vigil's svc -t -W R, s6-svc -r -wR,
-# runit's sv -w 5 restart (with a ./check, which sv runs itself).
+# runit's sv -w 5 restart (with a ./check, which sv runs itself); (c) as (a), but the waiter is
+# svwait's Waiter inside a JVM that runs already (bench/lib/WaitLoop.java), measured at its return.
 #
-#   bench/readiness.sh [SAMPLES [PARTS]]   (SAMPLES default 20; PARTS a, b or ab, the default;
+#   bench/readiness.sh [SAMPLES [PARTS]]   (SAMPLES default 20; PARTS any of a, b, c: abc, the default;
 #                                          needs python3 and gcc; uses dist/target/vigil)
 #
 # ./run of every service is bench/lib/ready.c compiled here. A C peer that is not installed
@@ -13,7 +14,7 @@
 # line. Details in bench/lib/readiness.py and bench/README.md.
 set -eu
 samples=${1:-20}
-parts=${2:-ab}
+parts=${2:-abc}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/tree.sh"
 . "$here/lib/scratch.sh"
@@ -28,4 +29,4 @@ for pkg in runit s6; do
   [ -n "$v" ] && versions="$versions${versions:+, }$pkg $v"
 done
 [ -n "$versions" ] && echo "peers: $versions"
-python3 "$here/lib/readiness.py" "$work" "$work/ready" "$vigil/bin" "$samples" "$parts"
+READINESS_JAVA=$java python3 "$here/lib/readiness.py" "$work" "$work/ready" "$vigil/bin" "$samples" "$parts"

@@ -34,3 +34,7 @@ supervise_flags="--enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false 
 svscan_flags="--enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false -XX:+UseSerialGC -XX:-UsePerfData
   -Xint -Xms4m -Xmx512m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions
   -XX:GuaranteedSafepointInterval=0 -XX:AsyncDeflationInterval=0"
+# sipid: a short run that needs the native door (flock, pidfds) and, for wait-until-healthy, may
+# do a TLS handshake: C1 only (interpreted alone, a loopback HTTPS check took 1.4x as long), serial GC.
+sipid_flags="--enable-native-access=ALL-UNNAMED -Djnr.ffi.asm.enabled=false -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+  -XX:-UsePerfData -Xshare:auto"

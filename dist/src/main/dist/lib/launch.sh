@@ -1,6 +1,6 @@
 # Sourced by every launcher in bin/ once it has set:
 #   self  the launcher's real path    main  the class to run
-#   jars  its classpath, in lib/      kind  client | supervise | svscan
+#   jars  its classpath, in lib/      kind  client | supervise | svscan | sipid
 set -f  # jars may hold a classpath wildcard, which is for the JVM to expand
 lib=${self%/*}/../lib
 . "$lib/jvm.sh"
@@ -8,10 +8,16 @@ cp=
 for jar in $jars; do
   cp=$cp${cp:+:}$lib/$jar
 done
-if [ "$kind" = client ]; then
-  flags=$client_flags
-  # A class-data archive made by train.sh for this very java: ~10 ms less per call. With any
-  # other java, or a JVM that rejects it, the client runs without it, silently.
+case $kind in
+  client) flags=$client_flags ;;
+  svscan) flags=$svscan_flags ;;
+  sipid) flags=$sipid_flags ;;
+  *) flags=$supervise_flags ;;
+esac
+if [ "$kind" = client ] || [ "$kind" = sipid ]; then
+  # A class-data archive made by train.sh for this very java: ~10 ms less per client call (sipid:
+  # a quarter of its start-up). With any other java, or a JVM that rejects it, the program runs
+  # without it, silently.
   archive=$lib/cds/${self##*/}.jsa
   if [ -r "$archive" ] && [ -r "$lib/cds/java" ]; then
     read -r trained < "$lib/cds/java"
@@ -19,9 +25,5 @@ if [ "$kind" = client ]; then
       flags="$flags -XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
     fi
   fi
-elif [ "$kind" = svscan ]; then
-  flags=$svscan_flags
-else
-  flags=$supervise_flags
 fi
 exec "$java" $flags ${VIGIL_JAVA_OPTS:-} -cp "$cp" "$main" "$@"

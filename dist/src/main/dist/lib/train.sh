@@ -1,6 +1,6 @@
 #!/bin/sh
-# Makes the class-data archives in lib/cds/ that let svc, svstat, svok, svcheck and svwait start
-# faster, for the java the launchers will use (see jvm.sh) and for this tree where it is.
+# Makes the class-data archives in lib/cds/ that let svc, svstat, svok, svcheck, svwait and sipid
+# start faster, for the java the launchers will use (see jvm.sh) and for this tree where it is.
 # `mvn package` runs it; run it again after copying the tree elsewhere or changing the JDK.
 # Without archives the clients work the same, a little slower.
 set -eu
@@ -9,8 +9,10 @@ bin=$lib/../bin
 . "$lib/jvm.sh"
 work=$(mktemp -d)
 holder=
+daemon=
 cleanup() {
   [ -z "$holder" ] || kill "$holder" 2>/dev/null || true
+  [ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -49,5 +51,11 @@ for program in svstat svc svok svcheck svwait; do
   VIGIL_JAVA_OPTS="-XX:ArchiveClassesAtExit=$lib/cds/$program.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
     "$bin/$program" $args > /dev/null 2>&1 || true
 done
+# sipid: the kill of a daemon that exits on TERM (the native door, a pidfd, epoll)
+sleep 300 &
+daemon=$!
+printf '%s' "$daemon" > "$work/daemon.pid"
+VIGIL_JAVA_OPTS="-XX:ArchiveClassesAtExit=$lib/cds/sipid.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
+  "$bin/sipid" kill --pid-file "$work/daemon.pid" > /dev/null 2>&1 || true
 printf '%s\n' "$java" > "$lib/cds/java"
 echo "train.sh: class-data archives for $java in $lib/cds"

@@ -19,7 +19,12 @@ public final class Die extends RuntimeException {
 
   /** {@code PROG: usage: SYNOPSIS}, exit 100. */
   public static Die usage(String synopsis) {
-    return new Die(Exit.USAGE, "usage: " + synopsis);
+    return usage(Exit.USAGE, synopsis);
+  }
+
+  /** {@code PROG: usage: SYNOPSIS} with another exit code: a peer's, where vigil matches one (sipid's 1). */
+  public static Die usage(int exit, String synopsis) {
+    return new Die(exit, "usage: " + synopsis);
   }
 
   /** {@code PROG: fatal: WHAT}. */

@@ -30,9 +30,11 @@ public final class ProcStat {
    */
   public static boolean runs(long pid) {
     String stat = pid > 0 ? line(pid) : null;
-    if (stat == null) {
-      return false;
-    }
+    return stat != null && running(stat);
+  }
+
+  /** Whether the stat line's state (field 3) is not a zombie's. */
+  private static boolean running(String stat) {
     int at = stat.lastIndexOf(')') + 2; // field 3, the state, follows the parenthesised name
     char state = at > 1 && at < stat.length() ? stat.charAt(at) : '?';
     return state != 'Z' && state != 'X';
@@ -61,17 +63,19 @@ public final class ProcStat {
 
   /** Its parent, group, session and start time, read at once; empty if it is gone. */
   public static Optional<ProcessIds> ids(long pid) {
-    long[] f = fields(pid, START_TIME);
+    String stat = line(pid);
+    long[] f = stat == null ? null : fields(stat, START_TIME);
     return f == null ? Optional.empty()
-        : Optional.of(new ProcessIds(pid, f[PARENT], f[PROCESS_GROUP], f[SESSION], f[START_TIME]));
+        : Optional.of(new ProcessIds(pid, f[PARENT], f[PROCESS_GROUP], f[SESSION], f[START_TIME], !running(stat)));
   }
 
   /** The numeric fields 3 to {@code last}, indexed by their numbers (field 3, the state, is 0); null if gone. */
   private static long[] fields(long pid, int last) {
     String stat = line(pid);
-    if (stat == null) {
-      return null;
-    }
+    return stat == null ? null : fields(stat, last);
+  }
+
+  private static long[] fields(String stat, int last) {
     long[] f = new long[last + 1];
     // field 2, the command name, is in parentheses and may hold spaces: count after it
     int at = stat.lastIndexOf(')') + 2;

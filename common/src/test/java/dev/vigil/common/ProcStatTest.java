@@ -28,6 +28,32 @@ class ProcStatTest {
     assertTrue(Math.abs(uptime - ticks / 100.0 - ageSeconds) < 2, "ticks " + ticks + ", uptime " + uptime);
   }
 
+  /** A child started with setsid leads its own group and session; its parent is this process. */
+  @Test
+  void theIdsOfAChildInASessionOfItsOwn() throws Exception {
+    Process child = new ProcessBuilder("setsid", "sleep", "100000").start();
+    try {
+      long pid = child.pid();
+      // setsid(1) calls setsid(2) after its exec: poll until it has, with a deadline
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (ProcStat.ids(pid).orElseThrow().session() != pid && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      dev.vigil.common.os.ProcessIds ids = ProcStat.ids(pid).orElseThrow();
+      assertEquals(SELF, ids.parent());
+      assertEquals(pid, ids.group());
+      assertEquals(pid, ids.session());
+      assertEquals(ProcStat.field(pid, ProcStat.START_TIME).getAsLong(), ids.startTicks());
+      assertFalse(ids.exited());
+      assertEquals(java.util.List.of(pid), ProcStat.groupMembers(pid));
+      assertEquals(ProcStat.field(SELF, ProcStat.SESSION).getAsLong(), ProcStat.ids(SELF).orElseThrow().session());
+    } finally {
+      child.destroyForcibly();
+      child.waitFor();
+    }
+    assertTrue(ProcStat.ids(child.pid()).isEmpty());
+  }
+
   @Test
   void aProcessThatIsGoneHasNoFields() {
     assertTrue(ProcStat.field(Integer.MAX_VALUE, ProcStat.PARENT).isEmpty());

@@ -46,6 +46,9 @@ class DocsTest {
     assertEquals("svcheck [-w SECONDS] [-c SECONDS] dir ...", synopsis(page("svcheck")));
     assertEquals("supervise dir", synopsis(page("supervise")));
     assertEquals("svscan [dir]", synopsis(page("svscan")));
+    assertEquals(dev.vigil.sipid.Main.SYNOPSIS, synopsis(page("sipid")));
+    assertEquals("hadaemon config start|stop|restart|hard_restart|reload|status|fork|foreground|get_init_file",
+        synopsis(page("hadaemon")));
   }
 
   /**
@@ -94,7 +97,8 @@ class DocsTest {
         "svok", List.of(0, 100, 111),
         "svcheck", List.of(0, 1, 2, 3),
         "supervise", List.of(0, 100, 111),
-        "svscan", List.of(0, 111));
+        "svscan", List.of(0, 111),
+        "sipid", List.of(0, 1, 2, 111));
     for (Map.Entry<String, List<Integer>> e : codes.entrySet()) {
       String section = section(page(e.getKey()), "Exit codes");
       for (int code : e.getValue()) {
@@ -152,5 +156,14 @@ class DocsTest {
       }
     }
     assertEquals(fields, rows, "svstat.md's field table against Report.FIELDS");
+  }
+
+  /** Every key hadaemon reads is in its page's configuration table, in a code span. */
+  @Test
+  void everyHadaemonKeyIsDocumented() throws IOException {
+    String table = section(page("hadaemon"), "Configuration");
+    for (String key : dev.vigil.hadaemon.Config.keys()) {
+      assertTrue(table.contains("`" + key + "`"), "doc/hadaemon.md does not document " + key);
+    }
   }
 }

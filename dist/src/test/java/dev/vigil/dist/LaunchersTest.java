@@ -119,6 +119,24 @@ class LaunchersTest extends ServiceTest {
         run(jdk, bin("svwait"), "-d", "nowhere"));
   }
 
+  /** sipid through its launcher: the native door loads (flock, pidfd) and not one JVM warning. */
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void sipidClaimsAndKills(String jdk) throws IOException {
+    requireJdk(jdk);
+    try (Processes processes = new Processes()) {
+      Process daemon = processes.start(root, root.resolve("daemon.out"), root.resolve("daemon.err"), List.of("sleep", "1000"));
+      String pidfile = root.resolve("run/job/web.pid").toString();
+      assertEquals(new Captured(0, "", ""), run(jdk, bin("sipid"), "claim", "--pid", Long.toString(daemon.pid()), "--pid-file", pidfile));
+      assertEquals(new Captured(1, "", "sipid: fatal: claim failed: process " + daemon.pid() + " (" + pidfile + ") already exists\n"),
+          run(jdk, bin("sipid"), "claim", "--pid", "1", "--pid-file", pidfile));
+      assertEquals(new Captured(0, "", ""), run(jdk, bin("sipid"), "kill", "--pid-file", pidfile));
+      assertEquals(128 + 15, Processes.awaitExit(daemon, Duration.ofSeconds(15)), "ended by SIGTERM");
+      assertFalse(Files.exists(Path.of(pidfile)));
+      assertEquals(new Captured(1, "", "sipid: usage: sipid kill --pid-file PID_FILE [--show-stacks]\n"), run(jdk, bin("sipid"), "kill"));
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("jdks")
   void superviseRunsAServiceAndTheClientsDriveIt(String jdk) throws IOException {
@@ -214,6 +232,26 @@ class LaunchersTest extends ServiceTest {
     Path link = Files.createSymbolicLink(root.resolve("svstat"), BIN.resolve("svstat"));
     assertEquals(new Captured(0, "nowhere: unable to chdir: file does not exist\n", ""),
         run(System.getProperty("java.home"), link.toString(), "nowhere"));
+  }
+
+  /** sipid's archive is trained on a kill: a kill loads every class of ours from it. */
+  @Test
+  void sipidUsesItsClassDataArchive() throws IOException {
+    Assumptions.assumeTrue(Files.exists(HOME.resolve("lib/cds/sipid.jsa")), "no archive was made for this JDK");
+    try (Processes processes = new Processes()) {
+      Process daemon = processes.start(root, root.resolve("daemon.out"), root.resolve("daemon.err"), List.of("sleep", "1000"));
+      Path pidfile = root.resolve("daemon.pid");
+      Files.writeString(pidfile, Long.toString(daemon.pid()));
+      Captured c = run(System.getProperty("java.home"), Map.of("VIGIL_JAVA_OPTS", "-Xlog:class+load=info:stderr"),
+          bin("sipid"), "kill", "--pid-file", pidfile.toString());
+      assertEquals(0, c.exit(), c.err());
+      List<String> ours = new ArrayList<>();
+      c.err().lines().filter(l -> l.contains("dev.vigil.")).forEach(ours::add);
+      assertFalse(ours.isEmpty(), c.err());
+      for (String line : ours) {
+        assertTrue(line.contains("shared objects file"), "loaded from the archive: " + line);
+      }
+    }
   }
 
   @ParameterizedTest

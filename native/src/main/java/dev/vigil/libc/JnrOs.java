@@ -403,6 +403,11 @@ public final class JnrOs implements Os {
   }
 
   @Override
+  public int append(int at, String path, int mode) throws IOException {
+    return check(libc.openat(at, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode), path);
+  }
+
+  @Override
   public void write(int fd, byte[] bytes, int length) throws IOException {
     byte[] rest = bytes;
     int left = length;

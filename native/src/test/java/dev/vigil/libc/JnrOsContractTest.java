@@ -255,6 +255,50 @@ class JnrOsContractTest extends OsContract {
     }
   }
 
+  /**
+   * What sipid's kill relies on: a pidfd on a process that is not our child (its parent reaps
+   * it) signals that process and becomes readable when it exits, though we never reap it; a pid
+   * with no process gives ESRCH.
+   */
+  @Test
+  void aPidfdOfAProcessThatIsNotOurChildSignalsItAndTellsItsExit() throws Exception {
+    Path out = dir.resolve("grandchild.pid");
+    Process parent = new ProcessBuilder("sh", "-c", "sleep 1000 & echo $! > \"$0\"; wait", out.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Await.until("the grandchild's pid", () -> {
+        try {
+          return Files.readString(out).endsWith("\n");
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      long grandchild = Long.parseLong(Files.readString(out).trim());
+      assertEquals(parent.pid(), Proc.parent(grandchild), "the sleep is the shell's child, not ours");
+      int pidfd = os.pidfdOpen(grandchild);
+      os.watch(pidfd);
+      int[] ready = new int[8];
+      assertEquals(0, os.await(0, ready), "running: not readable");
+      os.signalPidfd(pidfd, dev.vigil.common.os.Signal.TERM);
+      long deadline = System.nanoTime() + Await.DEFAULT.toNanos();
+      int n = 0;
+      while (n == 0 && System.nanoTime() < deadline) {
+        n = os.await(1000, ready);
+      }
+      assertEquals(1, n, "readable once it has exited");
+      assertEquals(pidfd, ready[0]);
+      assertEquals(0, parent.waitFor(15, TimeUnit.SECONDS) ? parent.exitValue() : -1, "the shell reaped it and ended");
+      os.unwatch(pidfd);
+      os.close(pidfd);
+      dev.vigil.common.ErrnoException gone = org.junit.jupiter.api.Assertions.assertThrows(
+          dev.vigil.common.ErrnoException.class, () -> os.pidfdOpen(grandchild), "reaped: no such process");
+      assertEquals(dev.vigil.common.Errno.ESRCH.number, gone.errno);
+    } finally {
+      parent.destroyForcibly();
+      parent.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
   private static long blockedInSomeThread(long pid) {
     long any = 0;
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {

@@ -82,17 +82,42 @@ final class Heirs {
    * this supervisor runs this service alone, every stray reparented to it.
    */
   private List<Long> leftBehind(long exited) {
-    Set<Long> left = new LinkedHashSet<>();
-    try {
-      left.addAll(os.groupMembers(exited));
-    } catch (IOException e) {
-      // none known
-    }
+    Set<Long> left = new LinkedHashSet<>(stillInGroup(exited));
     if (host.hasOneService()) {
       left.addAll(host.strays());
     }
-    left.removeIf(pid -> pid == self || host.owns(pid));
-    return new ArrayList<>(left);
+    return running(left);
+  }
+
+  /**
+   * The processes that still run in process group {@code pgid} (a service's process led it):
+   * zombies, this process and other services' children aside.
+   */
+  List<Long> stillInGroup(long pgid) {
+    try {
+      return running(os.groupMembers(pgid));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private List<Long> running(java.util.Collection<Long> left) {
+    List<Long> running = new ArrayList<>();
+    for (long pid : left) {
+      // a zombie has exited already: it is reaped, not followed nor stopped
+      if (pid != self && !host.owns(pid) && isRunning(pid)) {
+        running.add(pid);
+      }
+    }
+    return running;
+  }
+
+  private boolean isRunning(long pid) {
+    try {
+      return !os.process(pid).exited();
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /**
@@ -113,7 +138,7 @@ final class Heirs {
     try {
       ProcessIds ids = os.process(pid);
       boolean ours = ids.parent() == self;
-      if (ours || ids.session() == exited || ids.group() == exited) {
+      if (!ids.exited() && (ours || ids.session() == exited || ids.group() == exited)) {
         if (ours) {
           host.claim(pid);
         }

@@ -305,6 +305,9 @@ public final class Host {
     running = true;
     try {
       loop();
+      // the last strays (a group killed as the supervisor went) are ours to reap: as a subreaper,
+      // our exit would hand their zombies to our parent, which may never wait for them
+      reapStrays();
     } finally {
       running = false;
     }

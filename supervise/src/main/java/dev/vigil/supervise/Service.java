@@ -36,6 +36,8 @@ import java.util.function.Consumer;
 public final class Service implements Effect.Handler {
   private static final int FIFO_MODE = 0600;
   private static final int DIRECTORY_MODE = 0700;
+  /** A record that could not be written (a full disk) is tried again this often until it is. */
+  static final long REWRITE_NANOS = 1_000_000_000L;
   /** At most this much is read from the control FIFO per round: no flood can starve the loop. */
   private static final int CONTROL_READ = 512;
   /** notify-socket: the largest datagram read whole (what is longer is cut), and how many a round. */
@@ -77,6 +79,8 @@ public final class Service implements Effect.Handler {
   private State state;
   private AtomicFile status;
   private AtomicFile pidFile;
+  /** Writes what is behind again: nothing else might happen to the service for a long time. */
+  private Timer rewrite;
   private Os.Spawner spawner;
   private SortedMap<Integer, Integer> stdio;
   private ConfigFiles configFiles;
@@ -208,6 +212,7 @@ public final class Service implements Effect.Handler {
     timer = host.timer(() -> apply(new Event.Tick()));
     heirTimer = host.timer(this::lookForHeir);
     heirs = new Heirs(host, dir);
+    rewrite = host.timer(this::catchUp);
     SpawnSpec run = new SpawnSpec(dir, "./" + ServiceDir.RUN, List.of("./" + ServiceDir.RUN), List.of(), stdio, true);
     spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
     // ok must be a FIFO before anything starts; it is opened (a supervisor is seen) once the
@@ -425,7 +430,34 @@ public final class Service implements Effect.Handler {
         lookForHeir();
         return;
       }
+      if (state.life() instanceof Lifecycle.Stopping) {
+        // a plan takes the whole group down (svc -d with a stop plan, a shutdown): what outlived
+        // the main goes too, before the exit is told (and supervise goes), so nothing runs on
+        // and no zombie of the group is left to supervise's own parent
+        List<Long> rest = heirs.stillInGroup(old.pid());
+        if (!rest.isEmpty()) {
+          orphanedBy = old;
+          orphanedStatus = exit.getAsInt();
+          sweepThenExit(old, rest);
+          return;
+        }
+      }
       exited(old, exit.getAsInt());
+    }
+  }
+
+  /**
+   * Takes {@code left} down by the service's shutdown plan, then tells the machine that {@code
+   * old} exited ({@link Sweep}). Meanwhile what is sent to the exited pid reaches no one.
+   */
+  private void sweepThenExit(Child old, List<Long> left) {
+    sweep = Sweep.start(host, left, Machine.shutdownPlan(state.config()), () -> {
+      sweep = null;
+      orphanedBy = null;
+      exited(old, orphanedStatus);
+    });
+    if (sweep.isOver()) {
+      sweep = null;
     }
   }
 
@@ -476,15 +508,7 @@ public final class Service implements Effect.Handler {
     } else if (!found.left().isEmpty()) {
       warn.accept(show(ServiceDir.RUN) + " exited and left " + found.left().size() + " processes behind, pids "
           + found.left() + ": stopping them before it starts again (a pidfile file names the one to follow)");
-      // the exit is told once they are gone; till then what is sent to the exited pid reaches no one
-      sweep = Sweep.start(host, found.left(), Machine.shutdownPlan(state.config()), () -> {
-        sweep = null;
-        orphanedBy = null;
-        exited(old, orphanedStatus);
-      });
-      if (sweep.isOver()) {
-        sweep = null;
-      }
+      sweepThenExit(old, found.left());
       return;
     }
     orphanedBy = null;
@@ -865,7 +889,8 @@ public final class Service implements Effect.Handler {
 
   @Override
   public void writeStatus(Status s) {
-    status.write(layout.encode(s));
+    status.offer(layout.encode(s));
+    catchUp();
   }
 
   @Override
@@ -873,7 +898,23 @@ public final class Service implements Effect.Handler {
     if (pidFile == null) {
       return; // the layout has no pid file
     }
-    pidFile.write((pid == 0 ? "" : pid + "\n").getBytes(StandardCharsets.US_ASCII));
+    pidFile.offer((pid == 0 ? "" : pid + "\n").getBytes(StandardCharsets.US_ASCII));
+    catchUp();
+  }
+
+  /**
+   * Writes the pid file (where the layout has one), then the record, whichever does not hold its
+   * newest content yet. What could not be written (a full disk) is tried again every
+   * {@link #REWRITE_NANOS}, so the record is current again soon after space returns even if
+   * nothing else happens to the service. The record waits for its pid file (runit's order: a
+   * client that has read a record finds the pid file that goes with it).
+   */
+  private void catchUp() {
+    if ((pidFile == null || pidFile.catchUp()) && status.catchUp()) {
+      rewrite.cancel();
+    } else {
+      rewrite.atOrBefore(clock.nanos() + REWRITE_NANOS);
+    }
   }
 
   @Override
@@ -927,6 +968,9 @@ public final class Service implements Effect.Handler {
     }
     if (heirTimer != null) {
       heirTimer.cancel();
+    }
+    if (rewrite != null) {
+      rewrite.cancel();
     }
     release(detachChild());
     if (sweep != null) {

@@ -1,6 +1,7 @@
 package dev.vigil.supervise;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.common.ServiceDir;
@@ -153,6 +154,46 @@ class SuperviseHostileTest extends LiveTest {
     s.process().destroy();
     assertEquals(0, s.awaitExit());
     Await.until("the grandchild to be gone with its group", () -> !Processes.alive(grandchild));
+  }
+
+  /**
+   * The main goes on TERM, but a member of its group ignores TERM: the shutdown goes on with it
+   * (KILL after the grace) and reaps it before supervise exits, so nothing of the group runs on.
+   */
+  @Test
+  void aShutdownTakesDownWhatOutlivesTheMainInItsGroupBeforeSuperviseExits() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("svc"));
+    Services.script(dir.resolve("run"), "sh -c 'trap \"\" TERM; echo $$ >> " + services.pidLog()
+        + "; exec sleep 100000' &\n" + "echo $$ >> " + services.pidLog() + "\nexec sleep 100000\n");
+    SuperviseProcess s = supervise("svc");
+    long main = s.awaitChild();
+    Await.until("the run script and its member to log their pids", () -> loggedPids().size() >= 2);
+    long member = loggedPids().stream().filter(p -> p != main).findFirst().orElseThrow();
+    s.process().destroy();
+    assertEquals(0, s.awaitExit());
+    assertFalse(Proc.exists(member), "the member deaf to TERM was killed and reaped before supervise exited");
+  }
+
+  /**
+   * Both ignore TERM: the shutdown's KILL takes the group down at once. Every member is reaped
+   * by supervise (their subreaper) before it exits: no zombie is left to supervise's parent.
+   */
+  @Test
+  void aShutdownLeavesNoZombieOfTheGroupToSupervisesParent() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("svc"));
+    Services.script(dir.resolve("run"), "trap '' TERM\n"
+        + "sleep 100000 &\necho $! >> " + services.pidLog() + "\n"
+        + "sleep 100000 &\necho $! >> " + services.pidLog() + "\n"
+        + "echo $$ >> " + services.pidLog() + "\nexec sleep 100000\n");
+    SuperviseProcess s = supervise("svc");
+    s.awaitChild();
+    Await.until("the run script to log three pids", () -> loggedPids().size() >= 3);
+    List<Long> pids = loggedPids();
+    s.process().destroy();
+    assertEquals(0, s.awaitExit());
+    for (long pid : pids) {
+      assertFalse(Proc.exists(pid), "pid " + pid + " left (a zombie, or running) after supervise exited");
+    }
   }
 
   private List<Long> loggedPids() {

@@ -46,7 +46,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals('u', b[17], "want up");
     assertEquals(0, b[18], "runit: no TERM sent");
     assertEquals(1, b[19], "runit: run");
-    assertEquals(StatusCodec.VERSION, b[20], "extension version");
+    assertEquals(4, b[20], "extension version");
     assertEquals(0, b[21], "flags: no child has exited yet");
     assertEquals(0, big(b, 22, 4), "no last wait status");
     assertEquals(1, big(b, 26, 4), "starts");
@@ -66,6 +66,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals(1, b[76], "ready (no readiness protocol: when up)");
     assertArrayEquals(Arrays.copyOfRange(b, 52, 64), Arrays.copyOfRange(b, 77, 89), "ready since it came up");
     assertEquals(0, b[89], "no STATUS= text");
+    assertEquals(0, big(b, 90, 4), "layout 4, after the (empty) text: no process has exited yet");
     assertEquals(child + "\n", s.pidFile());
     assertFalse(Files.exists(s.dir().statusNew()), "status.new renamed away");
     assertFalse(Files.exists(s.dir().pidNew()), "pid.new renamed away");
@@ -80,7 +81,8 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals('d', d[17]);
     assertEquals(0, d[18]);
     assertEquals(0, d[19], "runit: down");
-    assertEquals(StatusCodec.VERSION, d[20]);
+    assertEquals(4, d[20]);
+    assertEquals(child, big(d, 90, 4), "layout 4: the pid that last exited");
     assertEquals(0, d[76], "not ready: no ./run");
     assertArrayEquals(new byte[12], Arrays.copyOfRange(d, 77, 89));
     assertEquals(1, d[21], "flags: a wait status is recorded");
@@ -104,7 +106,7 @@ class SuperviseStatusFileTest extends LiveTest {
     assertEquals(0, little(b, 12, 4));
     assertEquals('d', b[17]);
     assertEquals(0, b[19]);
-    assertEquals(StatusCodec.VERSION, b[20]);
+    assertEquals(4, b[20]);
     assertEquals(0, b[46], "stage: down");
     assertEquals(0, b[21]);
     assertEquals(0, big(b, 26, 4), "no starts");

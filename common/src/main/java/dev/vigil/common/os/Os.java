@@ -65,6 +65,13 @@ public interface Os {
   /** Creates or truncates {@code path} for writing, with {@code mode} (masked by the umask). */
   int create(int at, String path, int mode) throws IOException;
 
+  /**
+   * Opens {@code path} for appending (O_APPEND; blocking, as the children it is passed to
+   * expect), creating it with {@code mode} (masked by the umask): a log a child's output goes
+   * to, kept across restarts.
+   */
+  int append(int at, String path, int mode) throws IOException;
+
   /** Writes all {@code length} bytes, retrying partial writes. */
   void write(int fd, byte[] bytes, int length) throws IOException;
 

@@ -8,5 +8,6 @@ package dev.vigil.common.os;
  * @param group its process group's id
  * @param session its session's id
  * @param startTicks when it started, in clock ticks since boot: with the pid, one process
+ * @param exited it is a zombie: it has exited and awaits its reaping
  */
-public record ProcessIds(long pid, long parent, long group, long session, long startTicks) {}
+public record ProcessIds(long pid, long parent, long group, long session, long startTicks, boolean exited) {}
