@@ -9,9 +9,10 @@ import java.io.PrintStream;
 /**
  * {@code supervise dir}: starts {@code dir/run} and keeps it running, obeying the commands svc
  * writes to {@code dir/supervise/control}. {@code supervise --article name} does the same for
- * {@code name/run} with the seed article's state files, {@code status/name/{lock,status,svcontrol}}. Exits 0 after {@code svc -x} (once the child is gone)
- * or after SIGTERM, SIGINT or SIGHUP (once it has taken the child down); 100 for bad usage; 111
- * when the directory cannot be supervised.
+ * {@code name/run} with the seed article's state files, {@code status/name/{lock,status,svcontrol}}
+ * under the working directory (doc/supervise.md). Exits 0 after {@code svc -x} (once the child is
+ * gone) or after SIGTERM, SIGINT or SIGHUP (once it has taken the child down); 100 for bad usage;
+ * 111 when the directory cannot be supervised.
  */
 public final class Main {
   static final String PROGRAM = "supervise";

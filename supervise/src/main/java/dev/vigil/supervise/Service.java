@@ -142,6 +142,7 @@ public final class Service implements Effect.Handler {
    * Takes charge of a service directory, in daemontools' order (spec §4.1): open the directory,
    * look for its down file, create supervise/, take the lock, open the control FIFO for reading
    * and writing, write the first status, open ok. The first start comes with {@link #start()}.
+   * The state files are daemontools' ({@link StateFiles#IN_SERVICE}).
    *
    * @param name the directory as messages name it
    * @param at the directory descriptor {@code path} is relative to ({@link Os#CWD} for supervise)
