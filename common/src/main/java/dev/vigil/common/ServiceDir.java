@@ -61,21 +61,109 @@ public final class ServiceDir {
   /** The datagram socket of notify-socket: what NOTIFY_SOCKET names. */
   public static final String NOTIFY = "supervise/notify";
 
-  private final String name;
-  private final Path dir;
+  /**
+   * Where a supervisor keeps its state, and in which record: each name is relative to the
+   * directory the state lives in (the service directory for daemontools', {@code status/NAME}
+   * for the article's).
+   */
+  public enum Layout {
+    /** daemontools': {@code supervise/} in the service directory, vigil's record. */
+    DAEMONTOOLS(LOCK, CONTROL, OK, STATUS, STATUS_NEW, PID, PID_NEW, NOTIFY),
+    /**
+     * The seed article's (supervise --article NAME; doc/supervise.md, "The article's layout"):
+     * {@link #ARTICLE_STATE}/NAME/ under supervise's working directory, apart from the service
+     * directory NAME, holding lock, svcontrol and status, the article's 20-byte record; no ok
+     * FIFO (a reader of the control FIFO tells a supervisor runs) and no pid file.
+     */
+    ARTICLE("lock", "svcontrol", null, "status", "status.new", null, null, "notify");
 
-  private ServiceDir(String name, Path dir) {
-    this.name = name;
-    this.dir = dir;
+    /** The article's: where the state directories are, one per service, under the working directory. */
+    public static final String ARTICLE_STATE = "status";
+
+    public final String lock;
+    public final String control;
+    /** supervise/ok; null where the layout has none. */
+    public final String ok;
+    public final String status;
+    public final String statusNew;
+    /** supervise/pid and where it is written first; null where the layout has none. */
+    public final String pid;
+    public final String pidNew;
+    public final String notify;
+
+    Layout(String lock, String control, String ok, String status, String statusNew, String pid, String pidNew,
+        String notify) {
+      this.lock = lock;
+      this.control = control;
+      this.ok = ok;
+      this.status = status;
+      this.statusNew = statusNew;
+      this.pid = pid;
+      this.pidNew = pidNew;
+      this.notify = notify;
+    }
+
+    /** The FIFO a client opens to ask whether a supervisor runs: ok, or else the control FIFO. */
+    public String liveness() {
+      return ok != null ? ok : control;
+    }
+
+    public byte[] encode(Status s) {
+      return this == ARTICLE ? StatusCodec.encodeArticle(s) : StatusCodec.encode(s);
+    }
+
+    public Status decode(byte[] b, int length) throws StatusFormatException {
+      return this == ARTICLE ? StatusCodec.decodeArticle(b, length) : StatusCodec.decode(b, length);
+    }
+
+    /**
+     * Whether its record holds the child's kernel start time, without which a supervisor that
+     * died leaves a child no successor can tell from a process that reused its pid.
+     */
+    public boolean canAdopt() {
+      return this == DAEMONTOOLS;
+    }
   }
 
-  /** The service directory {@code name}, relative to the current directory unless absolute. */
+  private final String name;
+  private final Path dir;
+  private final Layout layout;
+
+  private ServiceDir(String name, Path dir, Layout layout) {
+    this.name = name;
+    this.dir = dir;
+    this.layout = layout;
+  }
+
+  /**
+   * The service directory {@code name}, relative to the current directory unless absolute; or,
+   * when it holds {@code svcontrol} and {@code lock}, the article's state directory
+   * ({@code status/NAME}) of a supervisor in the article's layout.
+   */
   public static ServiceDir of(String name) {
-    return new ServiceDir(name, Path.of(name));
+    return of(name, Path.of(name));
   }
 
   public static ServiceDir of(Path dir) {
-    return new ServiceDir(dir.toString(), dir);
+    return of(dir.toString(), dir);
+  }
+
+  /** {@code dir} in the layout given, whatever it holds now (a supervisor may not have made it yet). */
+  public static ServiceDir of(Path dir, Layout layout) {
+    return new ServiceDir(dir.toString(), dir, layout);
+  }
+
+  private static ServiceDir of(String name, Path dir) {
+    // java.io: a client's start-up has loaded it already
+    java.io.File f = dir.toFile();
+    boolean article = !name.isEmpty() && new java.io.File(f, Layout.ARTICLE.control).exists()
+        && new java.io.File(f, Layout.ARTICLE.lock).exists();
+    return new ServiceDir(name, dir, article ? Layout.ARTICLE : Layout.DAEMONTOOLS);
+  }
+
+  /** Where this directory's supervisor keeps its state, and in which record. */
+  public Layout layout() {
+    return layout;
   }
 
   /** The directory exactly as given: messages print it verbatim. */
@@ -88,36 +176,50 @@ public final class ServiceDir {
   }
 
   public Path run() {
-    return dir.resolve(RUN);
+    return service().resolve(RUN);
   }
 
   public Path down() {
-    return dir.resolve(DOWN);
+    return service().resolve(DOWN);
   }
 
+  /**
+   * The service directory: this one, or for the article's state directory {@code X/status/NAME}
+   * the service directory {@code X/NAME} supervise was given beside {@code status/}.
+   */
+  private Path service() {
+    if (layout == Layout.DAEMONTOOLS) {
+      return dir;
+    }
+    Path base = dir.toAbsolutePath().normalize().getFileName();
+    return base == null ? dir : dir.resolve("..").resolve("..").resolve(base);
+  }
+
+  /** The directory of the supervisor's state: {@code supervise/}, or the article's state directory itself. */
   public Path supervise() {
-    return dir.resolve(SUPERVISE);
+    return layout == Layout.DAEMONTOOLS ? dir.resolve(SUPERVISE) : dir;
   }
 
   public Path lock() {
-    return dir.resolve(LOCK);
+    return dir.resolve(layout.lock);
   }
 
   public Path control() {
-    return dir.resolve(CONTROL);
+    return dir.resolve(layout.control);
   }
 
+  /** supervise/ok; in the article's layout, which has none, the control FIFO, which serves as well. */
   public Path ok() {
-    return dir.resolve(OK);
+    return dir.resolve(layout.liveness());
   }
 
   public Path status() {
-    return dir.resolve(STATUS);
+    return dir.resolve(layout.status);
   }
 
   /** Where a new status is written before it is renamed over {@link #status()}. */
   public Path statusNew() {
-    return dir.resolve(STATUS_NEW);
+    return dir.resolve(layout.statusNew);
   }
 
   /** The child's pid and a newline, empty while down (as runit writes it). */
@@ -214,7 +316,7 @@ public final class ServiceDir {
     }
     try (in) {
       byte[] b = new byte[StatusCodec.MAX_SIZE];
-      return StatusCodec.decode(b, in.readNBytes(b, 0, b.length));
+      return layout.decode(b, in.readNBytes(b, 0, b.length));
     } catch (IOException e) {
       // a read error is no property of the path: its errno is lost with the JDK's words
       throw new ServiceIOException(ServiceIOException.Step.READ, e);

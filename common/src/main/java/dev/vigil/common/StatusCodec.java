@@ -37,6 +37,18 @@ import java.util.OptionalInt;
  * Later layout versions only append, so a reader takes every field it knows from any version at
  * least as new as the one that introduced it, and ignores the bytes it does not know (version 4
  * appends after the text, whose length byte says where).
+ *
+ * <p>The seed article's layout ({@code status/NAME/status}, {@link #encodeArticle}) is another
+ * record of 20 bytes, with no extension:
+ *
+ * <pre>
+ *  0 12  TAI64N label of the last change, big-endian  (the article: "no use")
+ * 12  1  paused
+ * 13  1  want: 'u', 'd', or 0 for once
+ * 14  1  bits 0-1: 0 down, 1 run, 2 finish; bit 2: SIGTERM sent to this child
+ * 15  1  0
+ * 16  4  pid, little-endian, 0 = no child          (od -An -j16 -N2 -tu2 status)
+ * </pre>
  */
 public final class StatusCodec {
   /** What daemontools writes, and the least a reader accepts. */
@@ -85,6 +97,15 @@ public final class StatusCodec {
   private static final int TEXT_LENGTH = 89;
   private static final int TEXT = 90;
 
+  /** The seed article's record: what its layout writes and reads, whole. */
+  public static final int ARTICLE_SIZE = 20;
+  private static final int ARTICLE_PAUSED = 12;
+  private static final int ARTICLE_WANT = 13;
+  private static final int ARTICLE_FLAGS = 14;
+  private static final int ARTICLE_PID = 16;
+  private static final int ARTICLE_PHASE_BITS = 3;
+  private static final int ARTICLE_TERM_SENT = 4;
+
   private static final int HAS_LAST_EXIT = 1;
   private static final int LAST_EXIT_UNKNOWN = 2;
   private static final int READY = 1;
@@ -96,9 +117,7 @@ public final class StatusCodec {
     byte[] b = new byte[MAX_SIZE];
     putBig(b, LABEL, 8, s.stamp().label());
     putBig(b, NANOS, 4, s.stamp().nanos());
-    for (int i = 0; i < 4; i++) {
-      b[PID + i] = (byte) (s.pid() >>> (8 * i));
-    }
+    putLittle(b, PID, s.pid());
     b[PAUSED] = (byte) (s.isUp() && s.paused() ? 1 : 0);
     b[WANT] = s.want().code;
     b[TERM_SENT] = (byte) (s.termSent() ? 1 : 0);
@@ -145,6 +164,38 @@ public final class StatusCodec {
     return java.util.Arrays.copyOf(b, TEXT + text.length + LAST_PID_SIZE);
   }
 
+  /**
+   * The seed article's 20 bytes: daemontools' label and flags, runit's phase and SIGTERM flag
+   * folded into byte 14, the pid moved to 16-19. Everything of the extension is left out.
+   */
+  public static byte[] encodeArticle(Status s) {
+    byte[] b = new byte[ARTICLE_SIZE];
+    putBig(b, LABEL, 8, s.stamp().label());
+    putBig(b, NANOS, 4, s.stamp().nanos());
+    b[ARTICLE_PAUSED] = (byte) (s.isUp() && s.paused() ? 1 : 0);
+    b[ARTICLE_WANT] = s.want().code;
+    b[ARTICLE_FLAGS] = (byte) (s.phase().ordinal() | (s.termSent() ? ARTICLE_TERM_SENT : 0));
+    putLittle(b, ARTICLE_PID, s.pid());
+    return b;
+  }
+
+  /**
+   * Decodes the seed article's record.
+   *
+   * @throws StatusFormatException if there are fewer than its 20 bytes
+   */
+  public static Status decodeArticle(byte[] b, int length) throws StatusFormatException {
+    if (length < ARTICLE_SIZE) {
+      throw new StatusFormatException();
+    }
+    long pid = getLittle(b, ARTICLE_PID);
+    Phase written = Phase.of((byte) (b[ARTICLE_FLAGS] & ARTICLE_PHASE_BITS));
+    Phase phase = written != null ? written : pid == 0 ? Phase.DOWN : Phase.RUN;
+    return new Status(new Tai64n(getBig(b, LABEL, 8), (int) getBig(b, NANOS, 4)), pid,
+        b[ARTICLE_PAUSED] != 0, Want.of(b[ARTICLE_WANT]), (b[ARTICLE_FLAGS] & ARTICLE_TERM_SENT) != 0, phase,
+        Optional.empty());
+  }
+
   /** The text in UTF-8, cut to {@link #TEXT_MAX} bytes at a character's boundary. */
   private static byte[] truncatedText(String text) {
     byte[] all = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -177,10 +228,7 @@ public final class StatusCodec {
       throw new StatusFormatException();
     }
     Tai64n stamp = new Tai64n(getBig(b, LABEL, 8), (int) getBig(b, NANOS, 4));
-    long pid = 0;
-    for (int i = 0; i < 4; i++) {
-      pid |= (b[PID + i] & 0xffL) << (8 * i);
-    }
+    long pid = getLittle(b, PID);
     boolean paused = b[PAUSED] != 0;
     Want want = Want.of(b[WANT]);
     boolean termSent = false;
@@ -220,6 +268,21 @@ public final class StatusCodec {
           lastExit, getBig(b, CHILD_START, 8), (int) getBig(b, LOCK_FD, 4), progress, readiness, lastPid));
     }
     return new Status(stamp, pid, paused, want, termSent, phase, extension);
+  }
+
+  /** A pid: four bytes, little-endian, as daemontools writes it. */
+  private static void putLittle(byte[] b, int at, long value) {
+    for (int i = 0; i < 4; i++) {
+      b[at + i] = (byte) (value >>> (8 * i));
+    }
+  }
+
+  private static long getLittle(byte[] b, int at) {
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+      v |= (b[at + i] & 0xffL) << (8 * i);
+    }
+    return v;
   }
 
   private static void putBig(byte[] b, int at, int length, long value) {

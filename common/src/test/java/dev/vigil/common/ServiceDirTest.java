@@ -259,4 +259,53 @@ class ServiceDirTest {
     assertEquals("not a directory", e.reason);
     assertEquals(Errno.ENOTDIR, e.errno);
   }
+
+  /**
+   * The article's layout: root/app is the service directory, root/status/app the state
+   * directory holding lock, svcontrol and status, as {@code supervise --article app} makes them.
+   */
+  private ServiceDir articleState() throws IOException {
+    Path state = Files.createDirectories(tmp.resolve("status").resolve("app"));
+    Files.createDirectory(tmp.resolve("app"));
+    Files.createFile(state.resolve("lock"));
+    Files.createFile(state.resolve("svcontrol"));
+    return ServiceDir.of(state.toString());
+  }
+
+  @Test
+  void aDirectoryHoldingSvcontrolAndLockIsTheArticlesStateDirectory() throws IOException {
+    ServiceDir a = articleState();
+    Path state = tmp.resolve("status").resolve("app");
+    assertEquals(ServiceDir.Layout.ARTICLE, a.layout());
+    assertEquals(state.resolve("lock"), a.lock());
+    assertEquals(state.resolve("svcontrol"), a.control());
+    assertEquals(state.resolve("svcontrol"), a.ok(), "no ok: the control FIFO's reader tells");
+    assertEquals(state.resolve("status"), a.status());
+    assertEquals(state, a.supervise(), "the state directory itself is watched");
+    assertEquals(tmp.resolve("app").resolve("down").normalize(), a.down().normalize(), "the service's own down file");
+    assertEquals(ServiceDir.Layout.DAEMONTOOLS, service.layout(), "an ordinary directory");
+    Files.delete(state.resolve("lock"));
+    assertEquals(ServiceDir.Layout.DAEMONTOOLS, ServiceDir.of(state.toString()).layout(), "svcontrol alone is not enough");
+  }
+
+  @Test
+  void theArticlesRecordIsReadAndItsDownFileIsTheServicesOwn() throws IOException {
+    ServiceDir a = articleState();
+    Status up = new Status(Tai64n.ofUnix(1795235263, 0), 70000, false, Want.UP, false, Phase.RUN,
+        java.util.Optional.empty());
+    Files.write(a.status(), StatusCodec.encodeArticle(up));
+    assertEquals(up, a.readStatus());
+    assertTrue(a.isNormallyUp());
+    Files.createFile(tmp.resolve("app").resolve("down"));
+    assertFalse(a.isNormallyUp());
+  }
+
+  @Test
+  void theArticlesStateDirectoryIsSupervisedWhileItsLockIsHeld() throws IOException {
+    ServiceDir a = articleState();
+    assertFalse(a.isSupervised());
+    assertFalse(a.send("d".getBytes(US_ASCII)), "nothing is written to a FIFO nobody reads");
+    holder = FlockHolder.lock(a.lock());
+    assertTrue(a.isSupervised());
+  }
 }

@@ -345,4 +345,30 @@ class StatusCodecTest {
       return in.readAllBytes();
     }
   }
+
+  @Test
+  void theArticlesRecordIsTwentyBytesWithThePidLittleEndianAt16() throws IOException {
+    Status s = new Status(STAMP, 0x04030201L, true, Want.DOWN, true, Phase.FINISH, Optional.empty());
+    byte[] b = StatusCodec.encodeArticle(s);
+    assertEquals(StatusCodec.ARTICLE_SIZE, b.length);
+    assertArrayEquals(Arrays.copyOf(StatusCodec.encode(s), 12), Arrays.copyOf(b, 12), "bytes 0-11: daemontools' label");
+    assertArrayEquals(new byte[] {1, 'd', 2 | 4, 0, 1, 2, 3, 4}, Arrays.copyOfRange(b, 12, 20));
+    assertEquals(s, StatusCodec.decodeArticle(b, b.length));
+  }
+
+  @Test
+  void theArticlesRecordLeavesTheExtensionOutAndKeepsAPidAbove65535() throws IOException {
+    Extension x = new Extension(99, 3, OptionalInt.of(0), 12345, 7);
+    Status s = new Status(STAMP, 4_194_303L, false, Want.UP, false, Phase.RUN, Optional.of(x));
+    byte[] b = StatusCodec.encodeArticle(s);
+    assertEquals(StatusCodec.ARTICLE_SIZE, b.length);
+    assertEquals(new Status(STAMP, 4_194_303L, false, Want.UP, false, Phase.RUN, Optional.empty()),
+        StatusCodec.decodeArticle(b, b.length));
+  }
+
+  @Test
+  void anArticleRecordShorterThanTwentyBytesIsBadFormat() {
+    byte[] b = StatusCodec.encodeArticle(Status.daemontools(STAMP, 1, false, Want.UP));
+    assertThrows(StatusFormatException.class, () -> StatusCodec.decodeArticle(b, 19));
+  }
 }

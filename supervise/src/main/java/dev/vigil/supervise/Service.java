@@ -5,7 +5,6 @@ import dev.vigil.common.Errno;
 import dev.vigil.common.ErrnoException;
 import dev.vigil.common.Extension;
 import dev.vigil.common.ServiceDir;
-import dev.vigil.common.StatusCodec;
 import dev.vigil.common.Status;
 import dev.vigil.common.os.Child;
 import dev.vigil.common.os.Clock;
@@ -71,6 +70,10 @@ public final class Service implements Effect.Handler {
   private final List<Integer> held = new ArrayList<>();
   private final byte[] controlBuffer = new byte[CONTROL_READ];
   private int dir = -1;
+  /** Where the state files are, and the descriptor they are reached through ({@link #dir} for daemontools'). */
+  private final StateFiles where;
+  private final ServiceDir.Layout layout;
+  private int stateDir = -1;
   private int control = -1;
   private Machine machine;
   private State state;
@@ -125,8 +128,10 @@ public final class Service implements Effect.Handler {
   /** Takes down what {@link #orphanedBy} left when none of it is followed; null if nothing is. */
   private Sweep sweep;
 
-  private Service(Host host, String name, Consumer<String> warn) {
+  private Service(Host host, String name, StateFiles where, Consumer<String> warn) {
     this.host = host;
+    this.where = where;
+    this.layout = where.layout();
     this.os = host.os();
     this.clock = host.clock();
     this.name = name;
@@ -137,6 +142,7 @@ public final class Service implements Effect.Handler {
    * Takes charge of a service directory, in daemontools' order (spec §4.1): open the directory,
    * look for its down file, create supervise/, take the lock, open the control FIFO for reading
    * and writing, write the first status, open ok. The first start comes with {@link #start()}.
+   * The state files are daemontools' ({@link StateFiles#IN_SERVICE}).
    *
    * @param name the directory as messages name it
    * @param at the directory descriptor {@code path} is relative to ({@link Os#CWD} for supervise)
@@ -145,7 +151,13 @@ public final class Service implements Effect.Handler {
    */
   public static Service open(Host host, String name, int at, String path, SortedMap<Integer, Integer> stdio,
       Consumer<String> warn) throws SetupFailure {
-    Service s = new Service(host, name, warn);
+    return open(host, name, at, path, StateFiles.IN_SERVICE, stdio, warn);
+  }
+
+  /** The same, with the state files {@code where} says (the seed article's layout, for one). */
+  static Service open(Host host, String name, int at, String path, StateFiles where,
+      SortedMap<Integer, Integer> stdio, Consumer<String> warn) throws SetupFailure {
+    Service s = new Service(host, name, where, warn);
     try {
       s.setUp(at, path, stdio);
     } catch (SetupFailure | RuntimeException e) {
@@ -177,20 +189,27 @@ public final class Service implements Effect.Handler {
     return name + "/" + relative;
   }
 
+  /** A state file (a name of {@link #layout}) as messages print it. */
+  private String showState(String file) {
+    return where.show(name, file);
+  }
+
   private void setUp(int at, String path, SortedMap<Integer, Integer> stdio) throws SetupFailure {
     dir = hold(or("unable to chdir to " + name, () -> os.openDirectory(at, path)));
     this.stdio = stdio;
     boolean normallyUp = isNormallyUp();
     configFiles = new ConfigFiles(os, dir, name, warn);
     Config config = configFiles.read();
-    makeSuperviseDirectory();
-    int lock = hold(or("unable to acquire " + show(ServiceDir.LOCK), () -> os.lock(dir, ServiceDir.LOCK)));
+    stateDir = openStateDirectory();
+    int lock = hold(or("unable to acquire " + showState(layout.lock), () -> os.lock(stateDir, layout.lock)));
     machine = new Machine(name, ProcessHandle.current().pid(), lock);
     // before anything is written: the record the last supervisor left may name its orphan
-    Optional<Status> orphaned = orphanedRecord();
+    Optional<Status> orphaned = layout.canAdopt() ? orphanedRecord() : Optional.empty();
     control = openControl();
-    status = new AtomicFile(os, dir, ServiceDir.STATUS, ServiceDir.STATUS_NEW, show(ServiceDir.STATUS_NEW), warn);
-    pidFile = new AtomicFile(os, dir, ServiceDir.PID, ServiceDir.PID_NEW, show(ServiceDir.PID_NEW), warn);
+    status = new AtomicFile(os, stateDir, layout.status, layout.statusNew, showState(layout.statusNew), warn);
+    if (layout.pid != null) {
+      pidFile = new AtomicFile(os, stateDir, layout.pid, layout.pidNew, showState(layout.pidNew), warn);
+    }
     timer = host.timer(() -> apply(new Event.Tick()));
     heirTimer = host.timer(this::lookForHeir);
     heirs = new Heirs(host, dir);
@@ -199,10 +218,12 @@ public final class Service implements Effect.Handler {
     spawner = or("unable to start " + show(ServiceDir.RUN), () -> os.spawner(run));
     // ok must be a FIFO before anything starts; it is opened (a supervisor is seen) once the
     // first status is there: down, or (no down file) the first child's, written when it is spawned
-    makeFifo(ServiceDir.OK);
-    FileStat ok = or("unable to read " + show(ServiceDir.OK), () -> os.stat(dir, ServiceDir.OK));
-    if (ok.kind() != FileStat.Kind.FIFO) {
-      throw new SetupFailure("unable to read " + show(ServiceDir.OK) + ": not a named pipe");
+    if (layout.ok != null) {
+      makeFifo(layout.ok);
+      FileStat ok = or("unable to read " + showState(layout.ok), () -> os.stat(stateDir, layout.ok));
+      if (ok.kind() != FileStat.Kind.FIFO) {
+        throw new SetupFailure("unable to read " + showState(layout.ok) + ": not a named pipe");
+      }
     }
     if (orphaned.isPresent() && config.ready() instanceof ReadyWhen.NotifySocket) {
       // the orphan's NOTIFY_SOCKET names supervise/notify: have a socket there again
@@ -213,8 +234,10 @@ public final class Service implements Effect.Handler {
         : machine.begin(normallyUp, config, clock.nanos(), clock.wall());
     state = first.next();
     execute(first.effects());
-    openFifo(ServiceDir.OK, "read");
-    or("unable to read " + show(ServiceDir.CONTROL), () -> {
+    if (layout.ok != null) {
+      openFifo(layout.ok, "read");
+    }
+    or("unable to read " + showState(layout.control), () -> {
       host.watch(control, this::readControl);
       return null;
     });
@@ -225,7 +248,7 @@ public final class Service implements Effect.Handler {
    * {@link #child} ({@link Orphan}); empty if there is none.
    */
   private Optional<Status> orphanedRecord() throws SetupFailure {
-    Optional<Orphan> orphan = Orphan.find(os, dir, ServiceDir.STATUS);
+    Optional<Orphan> orphan = Orphan.find(os, stateDir, layout.status);
     if (orphan.isEmpty()) {
       return Optional.empty();
     }
@@ -255,6 +278,27 @@ public final class Service implements Effect.Handler {
   }
 
   /**
+   * The directory the state files are in, created as needed: the service directory, with its
+   * supervise/ made; or the article's status/NAME, each of the two made (0700 less the umask)
+   * if missing and opened once, as the service directory is.
+   */
+  private int openStateDirectory() throws SetupFailure {
+    if (!where.isApart()) {
+      makeSuperviseDirectory();
+      return dir;
+    }
+    String parent = where.path().substring(0, where.path().lastIndexOf('/'));
+    for (String d : new String[] {parent, where.path()}) {
+      try {
+        os.mkdir(Os.CWD, d, DIRECTORY_MODE);
+      } catch (IOException exists) {
+        // it exists, or opening it fails with the reason
+      }
+    }
+    return hold(or("unable to open " + where.shown(), () -> os.openDirectory(Os.CWD, where.path())));
+  }
+
+  /**
    * mkdir supervise (0700 less the umask), ignoring errors as daemontools does; with Debian's
    * patch, a dangling {@code supervise} symlink gets its target created (a relative target is
    * relative to the service directory, where the link is).
@@ -279,33 +323,33 @@ public final class Service implements Effect.Handler {
    * that reads never see end of file as clients come and go; only a FIFO will do.
    */
   private int openControl() throws SetupFailure {
-    makeFifo(ServiceDir.CONTROL);
-    int fd = hold(or("unable to read " + show(ServiceDir.CONTROL), () -> os.openControl(dir, ServiceDir.CONTROL)));
-    requireFifo(fd, ServiceDir.CONTROL, "read");
+    makeFifo(layout.control);
+    int fd = hold(or("unable to read " + showState(layout.control), () -> os.openControl(stateDir, layout.control)));
+    requireFifo(fd, layout.control, "read");
     return fd;
   }
 
   /** mkfifo (an existing entry is reused) and open it for reading without blocking; only a FIFO will do. */
   private int openFifo(String fifo, String verb) throws SetupFailure {
     makeFifo(fifo);
-    int fd = hold(or("unable to " + verb + " " + show(fifo), () -> os.openFifo(dir, fifo, false)));
+    int fd = hold(or("unable to " + verb + " " + showState(fifo), () -> os.openFifo(stateDir, fifo, false)));
     requireFifo(fd, fifo, verb);
     return fd;
   }
 
   private void makeFifo(String fifo) {
     try {
-      os.mkfifo(dir, fifo, FIFO_MODE);
+      os.mkfifo(stateDir, fifo, FIFO_MODE);
     } catch (IOException e) {
       // EEXIST: reuse it, as daemontools does, once we know it is a FIFO
     }
   }
 
   private void requireFifo(int fd, String fifo, String verb) throws SetupFailure {
-    FileStat kind = or("unable to " + verb + " " + show(fifo), () -> os.stat(fd));
+    FileStat kind = or("unable to " + verb + " " + showState(fifo), () -> os.stat(fd));
     if (kind.kind() != FileStat.Kind.FIFO) {
       // daemontools would read a regular file as commands and then spin on end-of-file
-      throw new SetupFailure("unable to " + verb + " " + show(fifo) + ": not a named pipe");
+      throw new SetupFailure("unable to " + verb + " " + showState(fifo) + ": not a named pipe");
     }
   }
 
@@ -353,7 +397,7 @@ public final class Service implements Effect.Handler {
       n = os.read(control, controlBuffer);
     } catch (IOException e) {
       // cannot happen on a FIFO we hold both ends of; do not spin on it
-      warn.accept("unable to read " + show(ServiceDir.CONTROL) + ": " + Errno.text(e));
+      warn.accept("unable to read " + showState(layout.control) + ": " + Errno.text(e));
       host.unwatch(control);
       return;
     }
@@ -609,7 +653,7 @@ public final class Service implements Effect.Handler {
   private Os.Spawner notifySpawner() {
     try {
       if (notifySocket < 0) {
-        notifySocket = os.bindDatagram(dir, ServiceDir.NOTIFY, FIFO_MODE);
+        notifySocket = os.bindDatagram(stateDir, layout.notify, FIFO_MODE);
         host.watch(notifySocket, this::readNotifySocket);
         datagram = new byte[DATAGRAM_READ];
       }
@@ -625,7 +669,7 @@ public final class Service implements Effect.Handler {
       }
       return notifySpawner;
     } catch (IOException e) {
-      warn.accept("unable to bind " + show(ServiceDir.NOTIFY) + ": " + Errno.text(e));
+      warn.accept("unable to bind " + showState(layout.notify) + ": " + Errno.text(e));
       closeNotifySocket();
       return spawner;
     }
@@ -640,9 +684,9 @@ public final class Service implements Effect.Handler {
    */
   private String notifyPath() {
     try {
-      Optional<String> at = os.readlink(Os.CWD, "/proc/self/fd/" + dir);
+      Optional<String> at = os.readlink(Os.CWD, "/proc/self/fd/" + stateDir);
       if (at.isPresent() && at.get().startsWith("/") && !at.get().endsWith(" (deleted)")) {
-        String path = at.get() + "/" + ServiceDir.NOTIFY;
+        String path = at.get() + "/" + layout.notify;
         if (path.getBytes(StandardCharsets.UTF_8).length < SUN_PATH) {
           return path;
         }
@@ -650,7 +694,7 @@ public final class Service implements Effect.Handler {
     } catch (IOException e) {
       // below
     }
-    return "/proc/" + ProcessHandle.current().pid() + "/fd/" + dir + "/" + ServiceDir.NOTIFY;
+    return "/proc/" + ProcessHandle.current().pid() + "/fd/" + stateDir + "/" + layout.notify;
   }
 
   /** ./run runs: listen to what it says of its readiness, as the settings of its start ask. */
@@ -846,25 +890,28 @@ public final class Service implements Effect.Handler {
 
   @Override
   public void writeStatus(Status s) {
-    status.offer(StatusCodec.encode(s));
+    status.offer(layout.encode(s));
     catchUp();
   }
 
   @Override
   public void writePid(long pid) {
+    if (pidFile == null) {
+      return; // the layout has no pid file
+    }
     pidFile.offer((pid == 0 ? "" : pid + "\n").getBytes(StandardCharsets.US_ASCII));
     catchUp();
   }
 
   /**
-   * Writes the pid file, then the record, whichever does not hold its newest content yet. What
-   * could not be written (a full disk) is tried again every {@link #REWRITE_NANOS}, so the record
-   * is current again soon after space returns even if nothing else happens to the service. The
-   * record waits for its pid file (runit's order: a client that has read a record finds the pid
-   * file that goes with it).
+   * Writes the pid file (where the layout has one), then the record, whichever does not hold its
+   * newest content yet. What could not be written (a full disk) is tried again every
+   * {@link #REWRITE_NANOS}, so the record is current again soon after space returns even if
+   * nothing else happens to the service. The record waits for its pid file (runit's order: a
+   * client that has read a record finds the pid file that goes with it).
    */
   private void catchUp() {
-    if (pidFile.catchUp() && status.catchUp()) {
+    if ((pidFile == null || pidFile.catchUp()) && status.catchUp()) {
       rewrite.cancel();
     } else {
       rewrite.atOrBefore(clock.nanos() + REWRITE_NANOS);

@@ -47,9 +47,18 @@ public final class Supervisor {
    * @throws Die with daemontools' message and exit 111 when the directory cannot be supervised
    */
   public void add(ServiceDir dir) {
+    add(dir, StateFiles.IN_SERVICE);
+  }
+
+  /** The same, with the state files in the seed article's {@code status/NAME/}. */
+  public void addArticle(String name) {
+    add(ServiceDir.of(name), StateFiles.article(name));
+  }
+
+  private void add(ServiceDir dir, StateFiles where) {
     Service s;
     try {
-      s = Service.open(host, dir.name(), Os.CWD, dir.name(), stdio, this::warn);
+      s = Service.open(host, dir.name(), Os.CWD, dir.name(), where, stdio, this::warn);
     } catch (Service.SetupFailure e) {
       throw Die.fatal(Exit.TEMPORARY, e.getMessage());
     }

@@ -120,15 +120,26 @@ final class SuperviseProcess {
 
     /** Starts it on {@code dir}, as typed. Does not wait for anything. */
     SuperviseProcess start(String dir) throws IOException {
+      return start(List.of(dir), dir, ServiceDir.of(cwd.resolve(dir)));
+    }
+
+    /**
+     * Starts ours as {@code supervise --article NAME}: its state is {@link #dir()}, the
+     * article's {@code status/NAME} under the working directory. Does not wait for anything.
+     */
+    SuperviseProcess startArticle(String name) throws IOException {
+      Path state = cwd.resolve(ServiceDir.Layout.ARTICLE_STATE).resolve(name);
+      return start(List.of("--article", name), name, ServiceDir.of(state, ServiceDir.Layout.ARTICLE));
+    }
+
+    private SuperviseProcess start(List<String> args, String typed, ServiceDir dir) throws IOException {
       int n = COUNTER.incrementAndGet();
       Path out = logs.resolve("supervise-" + n + ".out");
       Path err = logs.resolve("supervise-" + n + ".err");
       Files.createFile(out);
       Files.createFile(err);
-      List<String> args = new ArrayList<>(List.of(dir));
       Process p = processes.start(cwd, out, err, command(args), env);
-      Path abs = cwd.resolve(dir);
-      SuperviseProcess s = new SuperviseProcess(p, dir, ServiceDir.of(abs), out, err, vigil, pidLog);
+      SuperviseProcess s = new SuperviseProcess(p, typed, dir, out, err, vigil, pidLog);
       onStart.accept(s);
       return s;
     }
@@ -322,7 +333,10 @@ final class SuperviseProcess {
     }
   }
 
-  /** The child the status names if it is alive and, for ours, supervise/pid agrees; else 0. */
+  /**
+   * The child the status names if it is alive and, for ours, supervise/pid agrees (the article's
+   * layout has none); else 0.
+   */
   long currentChild() {
     if (!Files.exists(dir.status())) {
       return 0;
@@ -331,7 +345,7 @@ final class SuperviseProcess {
     if (pid == 0 || !Processes.alive(pid)) {
       return 0;
     }
-    if (vigil && !(pid + "\n").equals(pidFile())) {
+    if (vigil && dir.layout().pid != null && !(pid + "\n").equals(pidFile())) {
       return 0;
     }
     return pid;

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class Waiter implements AutoCloseable {
   /** How often every supervisor is checked for life when nothing else wakes the wait. */
   static final long LIVENESS_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** The name of the record in {@code supervise/}, as the watch reports it. */
+  /** The name of the record in {@code supervise/}, as the watch reports it (the article's layout's too). */
   private static final Path STATUS_FILE = Path.of(ServiceDir.STATUS).getFileName();
 
   private final Goal goal;
@@ -107,13 +107,15 @@ public final class Waiter implements AutoCloseable {
           // ENTRY_CREATE is the rename of status.new; ENTRY_MODIFY a supervisor writing in place
           key = supervise.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         } catch (IOException e) {
-          throw Die.fatal(Exit.TEMPORARY, "unable to watch " + dir.show(ServiceDir.SUPERVISE), e);
+          // the article's layout watches the state directory itself, as given
+          String watched = dir.layout() == ServiceDir.Layout.DAEMONTOOLS ? dir.show(ServiceDir.SUPERVISE) : dir.name();
+          throw Die.fatal(Exit.TEMPORARY, "unable to watch " + watched, e);
         }
         // read after the watch began: a change from here on is reported
         Optional<Status> record = read(dir);
         if (record.isEmpty()) {
           // never supervised, or its supervisor just began: s6-svwait fails alike
-          throw Die.fatal(Exit.TEMPORARY, "unable to open " + dir.show(ServiceDir.STATUS) + ": " + Errno.ENOENT.text);
+          throw Die.fatal(Exit.TEMPORARY, "unable to open " + dir.show(dir.layout().status) + ": " + Errno.ENOENT.text);
         }
         Watched w = new Watched(dir, record.get());
         services.add(w);
@@ -236,7 +238,7 @@ public final class Waiter implements AutoCloseable {
     try {
       locked = w.dir.isLocked(w.record);
     } catch (IOException e) {
-      throw Die.fatal(Exit.TEMPORARY, "unable to check the lock on " + w.dir.show(ServiceDir.LOCK), e);
+      throw Die.fatal(Exit.TEMPORARY, "unable to check the lock on " + w.dir.show(w.dir.layout().lock), e);
     }
     if (locked) {
       return false;
@@ -290,7 +292,7 @@ public final class Waiter implements AutoCloseable {
         return Optional.empty();
       }
       String verb = e.step == ServiceIOException.Step.OPEN ? "unable to open " : "unable to read ";
-      throw Die.fatal(Exit.TEMPORARY, verb + dir.show(ServiceDir.STATUS) + ": " + e.reason);
+      throw Die.fatal(Exit.TEMPORARY, verb + dir.show(dir.layout().status) + ": " + e.reason);
     }
   }
 

@@ -45,7 +45,7 @@ public final class Main {
       if (e.errno == Errno.ENOENT) {
         return Exit.USAGE;
       }
-      throw Die.fatal(Exit.TEMPORARY, "unable to open " + dir.show(ServiceDir.OK) + ": " + e.reason);
+      throw Die.fatal(Exit.TEMPORARY, "unable to open " + dir.show(dir.layout().liveness()) + ": " + e.reason);
     }
   }
 }

@@ -84,13 +84,13 @@ public final class Report {
         throw new Unreportable("supervise not running", true);
       }
     } catch (ServiceIOException e) {
-      throw new Unreportable("unable to open supervise/ok: " + e.reason, e.errno == Errno.ENOENT);
+      throw new Unreportable("unable to open " + dir.layout().liveness() + ": " + e.reason, e.errno == Errno.ENOENT);
     }
     try {
       return new Report(dir.readStatus(), normallyUp, nowUnix);
     } catch (ServiceIOException e) {
       String verb = e.step == ServiceIOException.Step.OPEN ? "open" : "read";
-      throw new Unreportable("unable to " + verb + " supervise/status: " + e.reason, false);
+      throw new Unreportable("unable to " + verb + " " + dir.layout().status + ": " + e.reason, false);
     }
   }
 
