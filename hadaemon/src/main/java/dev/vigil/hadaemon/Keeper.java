@@ -207,16 +207,14 @@ final class Keeper {
     fds.put(0, SpawnSpec.DEV_NULL);
     fds.put(1, stdout);
     fds.put(2, stderr);
-    List<String> environment = new ArrayList<>();
+    List<String> environment = new ArrayList<>(config.runAs.environment());
     if (lockFd >= 0) {
       fds.put(LOCK_FD_IN_PROGRAM, lockFd);
       environment.add("HADC_lock_fd=" + LOCK_FD_IN_PROGRAM);
     }
-    List<String> argv = new ArrayList<>();
-    argv.add(config.program.toString());
-    argv.addAll(config.programArgs);
+    List<String> command = config.command();
     // the program shares the keeper's session, as it shared the original's one process
-    return new SpawnSpec(directory, config.program.toString(), argv, environment, fds, false);
+    return new SpawnSpec(directory, command.get(0), command, environment, fds, false);
   }
 
   /** Holds main lock {@code n} ({@code lockFd}): runs the program and waits for it. */
