@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * KNOWN ISSUES). Only {@code reset_close_on_exec_main_lock_fd = 1} hands it over, as descriptor 3
  * named by {@code HADC_lock_fd}, to a program that wants to hold the lock itself. When the program
  * exits, the keeper removes {@code main-N.pid}, and only then lets the lock go.
+ *
+ * <p>With {@code user}, {@code group} or {@code umask}, only the program changes ({@link RunAs}):
+ * the keeper stays root, so that it can take the locks and write the pid files.
  */
 final class Keeper {
   private static final String WARM_UP = "/bin/true";

@@ -92,7 +92,8 @@ final class RunAs {
       }
       umask = Integer.parseInt(value, 8);
     }
-    long[] own = own();
+    // hadaemon's own ids matter only when the program is to get others
+    long[] own = account == null && gid == null ? new long[] {-1, -1} : own();
     return new RunAs(account == null ? null : Integer.valueOf(account[2]), gid,
         account == null ? null : account[0], account == null ? null : account[5], umask, own[0], own[1]);
   }
