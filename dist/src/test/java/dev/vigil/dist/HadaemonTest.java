@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,6 +259,99 @@ class HadaemonTest {
     assertEquals(0, hadaemon("reload").exit());
     Set<String> expected = Set.of("HUP " + pid("main-1"), "HUP " + pid("main-2"));
     Await.until("both mains got HUP", () -> Files.exists(got) && Set.copyOf(read(got).lines().toList()).equals(expected));
+  }
+
+  // ---------------------------------------------------------------- user, group, umask
+
+  /** Writes who it runs as, one item a line, to ids/report: uid, gid, groups, umask, USER HOME, pid. */
+  private String reportIds() throws IOException {
+    Path ids = Files.createDirectories(dir.resolve("ids"));
+    Files.setPosixFilePermissions(ids, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return "{ id -u; id -g; id -G; umask; echo \"$USER $HOME\"; echo $$; } > " + ids + "/report.new && mv "
+        + ids + "/report.new " + ids + "/report\n";
+  }
+
+  /** The test's directory and program readable and runnable by nobody. */
+  private void openToOthers() throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir.resolve("program"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    // pids.log is the program's; the test reads it to know what to stop
+    Files.writeString(dir.resolve("pids.log"), "");
+    Files.setPosixFilePermissions(dir.resolve("pids.log"), PosixFilePermissions.fromString("rw-rw-rw-"));
+  }
+
+  private void assumeRootAndNobody() throws IOException {
+    Assumptions.assumeTrue(Processes.run(dir, List.of("id", "-u")).out().equals("0\n"), "needs root: only root changes the program's user");
+    Assumptions.assumeTrue(Processes.run(dir, List.of("id", "-u", "nobody")).out().equals("65534\n")
+        && Processes.run(dir, List.of("getent", "group", "nogroup")).out().startsWith("nogroup:x:65534:"),
+        "needs Debian's nobody and nogroup (65534)");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
+        "peer missing: setpriv (Debian package util-linux)");
+  }
+
+  private String report() {
+    return read(dir.resolve("ids/report"));
+  }
+
+  @Test
+  void theProgramRunsAsTheUserWithTheUmaskAndTheKeeperStaysRoot() throws IOException {
+    assumeRootAndNobody();
+    configure(1, 1, "user = nobody\numask = 027\n", reportIds() + loop());
+    openToOthers();
+    assertEquals(0, hadaemon("start").exit());
+    long first = pid("main-1");
+    Await.until("the program reported", () -> report().endsWith(first + "\n"));
+    assertEquals("65534\n65534\n65534\n0027\nnobody /nonexistent\n" + first + "\n", report(),
+        "nobody, its group and only its group (initgroups), the umask, USER and HOME");
+    assertEquals(0, Files.getAttribute(dir.resolve("run/main-1.pid"), "unix:uid"), "the keeper writes the pid files as root");
+    // a promoted standby's program is started the same way
+    kill9(first);
+    long second = Await.value("a standby promoted", () -> PidFilesOf.running(dir.resolve("run/main-1.pid")), p -> p != 0 && p != first);
+    Await.until("the new program reported", () -> report().endsWith("\n" + second + "\n"));
+    assertEquals("65534\n65534\n65534\n0027\nnobody /nonexistent\n" + second + "\n", report());
+    assertEquals(0, hadaemon("stop").exit());
+  }
+
+  @Test
+  void aGroupAloneChangesTheGroupOnly() throws IOException {
+    assumeRootAndNobody();
+    configure(1, 0, "group = nogroup\n", reportIds());
+    openToOthers();
+    assertEquals(0, hadaemon("foreground").exit());
+    assertTrue(report().startsWith("0\n65534\n"), report());
+  }
+
+  @Test
+  void withoutUserGroupOrUmaskNothingChanges() throws IOException {
+    configure(1, 0, "", reportIds());
+    assertEquals(0, hadaemon("foreground").exit());
+    String ours = Processes.run(dir, List.of("/bin/sh", "-c", "id -u; id -g; id -G; umask")).out();
+    assertTrue(report().startsWith(ours), "as hadaemon itself: " + ours + " but " + report());
+  }
+
+  @Test
+  void anUnknownUserIsOneLineAndNotConfigured() throws IOException {
+    configure(1, 1, "user = no-such-user-here\n", loop());
+    assertEquals(new Captured(6, "", "hadaemon: fatal: user: no such user: no-such-user-here\n"), hadaemon("start"));
+    assertFalse(Files.exists(dir.resolve("run")), "nothing started");
+  }
+
+  @Test
+  void aHadaemonThatIsNotRootCannotSwitchUser() throws IOException {
+    assumeRootAndNobody();
+    configure(1, 1, "user = root\n", loop());
+    openToOthers();
+    String setpriv = Files.isExecutable(Path.of("/usr/bin/setpriv")) ? "/usr/bin/setpriv" : "/bin/setpriv";
+    List<String> asNobody = List.of(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", HADAEMON, config.toString());
+    Captured start = run(concat(asNobody, "start"));
+    assertEquals(new Captured(6, "", "hadaemon: fatal: user: hadaemon runs as uid 65534, not root: it cannot start the program as uid 0 gid 0\n"), start);
+    assertEquals(3, run(concat(asNobody, "status")).exit(), "status is for anyone");
+  }
+
+  private static String[] concat(List<String> command, String last) {
+    List<String> all = new ArrayList<>(command);
+    all.add(last);
+    return all.toArray(String[]::new);
   }
 
   // ---------------------------------------------------------------- the init file

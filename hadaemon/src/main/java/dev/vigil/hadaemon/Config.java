@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One daemon's settings, read from a file of {@code key = value} lines whose keys are
@@ -36,12 +35,6 @@ public final class Config {
       "stop_file_kill_timeout", "stop_signals", "main_stop_file", "standby_stop_file",
       "close_fds_on_start", "max_procs", "standby_max_procs", "path", "init_config", "init_code",
       "lsb_start", "lsb_stop", "lsb_sdesc", "lsb_desc", "reset_close_on_exec_main_lock_fd", "quiet");
-
-  /**
-   * Recognised but refused: hadaemon does not change user, group or umask yet (its spawn has no
-   * setuid step); run it as the user the program should run as.
-   */
-  private static final Set<String> NOT_SUPPORTED = Set.of("user", "group", "uid", "gid", "umask");
 
   final Path file;
   final String name;
@@ -70,6 +63,8 @@ public final class Config {
   /** Whether the program gets the main lock's descriptor (HADC_lock_fd): the original's option. */
   final boolean passLock;
   final boolean quiet;
+  /** user, group, uid, gid and umask: who the program runs as. */
+  final RunAs runAs;
 
   private Config(Path file, Map<String, String> v) {
     this.file = file;
@@ -107,6 +102,7 @@ public final class Config {
     this.lsbDesc = v.getOrDefault("lsb_desc", "");
     this.passLock = flag(v, "reset_close_on_exec_main_lock_fd", false);
     this.quiet = flag(v, "quiet", false);
+    this.runAs = RunAs.of(v);
     if (!flag(v, "close_fds_on_start", true)) {
       throw bad("close_fds_on_start", "0 is not supported: the program never inherits hadaemon's descriptors");
     }
@@ -139,10 +135,6 @@ public final class Config {
       if (!KEYS.contains(key)) {
         throw Die.fatal(NOT_CONFIGURED, file + " line " + number + ": unknown option " + key);
       }
-      if (NOT_SUPPORTED.contains(key)) {
-        throw Die.fatal(NOT_CONFIGURED, file + " line " + number + ": " + key
-            + " is not supported; run hadaemon as the user the program should run as");
-      }
       if (key.equals("init_code") && values.containsKey(key)) {
         values.put(key, values.get(key) + "\n" + value);
       } else if (values.putIfAbsent(key, value) != null) {
@@ -151,6 +143,14 @@ public final class Config {
     }
     values.put("path_env", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     return new Config(file, values);
+  }
+
+  /** The program's command: its argv, after the steps that change its user and umask (RunAs). */
+  List<String> command() {
+    List<String> argv = new ArrayList<>();
+    argv.add(program.toString());
+    argv.addAll(programArgs);
+    return runAs.command(argv);
   }
 
   /** Main process {@code n}'s lock file: HADaemon::Control's {@code PID_DIR/lock/N.lock}. */

@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * KNOWN ISSUES). Only {@code reset_close_on_exec_main_lock_fd = 1} hands it over, as descriptor 3
  * named by {@code HADC_lock_fd}, to a program that wants to hold the lock itself. When the program
  * exits, the keeper removes {@code main-N.pid}, and only then lets the lock go.
+ *
+ * <p>With {@code user}, {@code group} or {@code umask}, only the program changes ({@link RunAs}):
+ * the keeper stays root, so that it can take the locks and write the pid files.
  */
 final class Keeper {
   private static final String WARM_UP = "/bin/true";
@@ -207,16 +210,14 @@ final class Keeper {
     fds.put(0, SpawnSpec.DEV_NULL);
     fds.put(1, stdout);
     fds.put(2, stderr);
-    List<String> environment = new ArrayList<>();
+    List<String> environment = new ArrayList<>(config.runAs.environment());
     if (lockFd >= 0) {
       fds.put(LOCK_FD_IN_PROGRAM, lockFd);
       environment.add("HADC_lock_fd=" + LOCK_FD_IN_PROGRAM);
     }
-    List<String> argv = new ArrayList<>();
-    argv.add(config.program.toString());
-    argv.addAll(config.programArgs);
+    List<String> command = config.command();
     // the program shares the keeper's session, as it shared the original's one process
-    return new SpawnSpec(directory, config.program.toString(), argv, environment, fds, false);
+    return new SpawnSpec(directory, command.get(0), command, environment, fds, false);
   }
 
   /** Holds main lock {@code n} ({@code lockFd}): runs the program and waits for it. */

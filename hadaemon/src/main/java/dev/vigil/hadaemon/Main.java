@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +23,8 @@ import java.util.List;
 public final class Main {
   static final String PROGRAM = "hadaemon";
   static final String ACTIONS = "start|stop|restart|hard_restart|reload|status|fork|foreground|get_init_file";
+  /** The actions that may start the program, and so must be able to run it as its user. */
+  private static final List<String> STARTS_THE_PROGRAM = List.of("start", "restart", "hard_restart", "fork", "foreground");
   /** LSB: invalid or excess argument(s). */
   static final int BAD_ARGUMENTS = 2;
   /** The hidden first argument with which hadaemon starts its own main and standby processes. */
@@ -51,7 +52,9 @@ public final class Main {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 2 && args[0].equals(KEEPER)) {
-      return keep(Config.read(Path.of(args[1])), err);
+      Config config = Config.read(Path.of(args[1]));
+      config.runAs.checkCanSwitch();
+      return keep(config, err);
     }
     if (args.length != 2) {
       throw Die.fatal(BAD_ARGUMENTS, "usage: hadaemon config " + ACTIONS);
@@ -61,6 +64,9 @@ public final class Main {
       throw Die.fatal(BAD_ARGUMENTS, "unknown action " + args[1] + "; usage: hadaemon config " + ACTIONS);
     }
     Config config = Config.read(Path.of(args[0]));
+    if (STARTS_THE_PROGRAM.contains(action)) {
+      config.runAs.checkCanSwitch();
+    }
     boolean colors = System.console() != null && System.getenv("HADC_NO_COLORS") == null;
     Control control = new Control(config, Program::loadOs, out, keeperCommand(), colors);
     try {
@@ -110,11 +116,9 @@ public final class Main {
    */
   private static int foreground(Config config) throws IOException {
     Os os = Program.loadOs();
-    List<String> argv = new ArrayList<>();
-    argv.add(config.program.toString());
-    argv.addAll(config.programArgs);
+    List<String> command = config.command();
     int dir = os.openDirectory(Os.CWD, config.directory == null ? "." : config.directory.toString());
-    Os.Spawner spawner = os.spawner(new SpawnSpec(dir, config.program.toString(), argv, List.of(),
+    Os.Spawner spawner = os.spawner(new SpawnSpec(dir, command.get(0), command, config.runAs.environment(),
         StandardDescriptors.forChild(), false));
     Child child;
     try {

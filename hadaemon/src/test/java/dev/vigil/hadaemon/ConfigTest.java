@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +79,6 @@ class ConfigTest {
     assertEquals("fatal: stop_signals: no such signal: TREM", refused("stop_signals = TERM TREM\n").getMessage());
     assertEquals("fatal: kill_timeout: not a number of seconds: soon", refused("kill_timeout = soon\n").getMessage());
     assertEquals("fatal: program_args: an unclosed quote", refused("program_args = 'a\n").getMessage());
-    assertTrue(refused("user = nobody\n").getMessage().endsWith("user is not supported; run hadaemon as the user the program should run as"));
     assertEquals("fatal: close_fds_on_start: 0 is not supported: the program never inherits hadaemon's descriptors",
         refused("close_fds_on_start = 0\n").getMessage());
     assertEquals("fatal: " + dir.resolve("c.conf") + " line 5: not key = value", refused("start\n").getMessage());
@@ -99,5 +99,58 @@ class ConfigTest {
     Files.writeString(file, "name = t\nprogram = no-such-program-here\npid_dir = /run/t\nlog_file = /var/log/t\n");
     assertEquals("fatal: program: not found in PATH: no-such-program-here",
         assertThrows(Die.class, () -> Config.read(file)).getMessage());
+  }
+
+  // ---------------------------------------------------------------- user, group, uid, gid, umask
+
+  private static void assumeRootAndNobody() throws IOException {
+    Assumptions.assumeTrue(Files.readString(Path.of("/proc/self/status")).matches("(?s).*\\nUid:\\s+\\d+\\s+0\\s.*"),
+        "needs root: only root changes the program's user");
+    Assumptions.assumeTrue(Files.readString(RunAs.PASSWD).contains("\nnobody:x:65534:65534:")
+        && Files.readString(RunAs.GROUP).contains("\nnogroup:x:65534:"), "needs Debian's nobody and nogroup (65534)");
+  }
+
+  @Test
+  void withoutThemTheProgramRunsAsItIs() throws IOException {
+    Config c = read("program_args = 600\n");
+    assertEquals(List.of("/bin/sleep", "600"), c.command());
+    assertEquals(List.of(), c.runAs.environment());
+  }
+
+  @Test
+  void aUserBringsItsGroupHomeAndTheSetprivStep() throws IOException {
+    assumeRootAndNobody();
+    Config c = read("user = nobody\numask = 027\nprogram_args = 600\n");
+    assertEquals(65534, c.runAs.uid);
+    assertEquals(65534, c.runAs.gid, "the user's primary group");
+    List<String> command = c.command();
+    assertTrue(command.get(0).endsWith("/setpriv"), command.toString());
+    assertEquals(List.of("--reuid=65534", "--regid=65534", "--init-groups", "--", "/bin/sh", "-c",
+        "umask 0027 && exec \"$@\"", "sh", "/bin/sleep", "600"), command.subList(1, command.size()));
+    assertEquals(List.of("USER=nobody", "HOME=/nonexistent"), c.runAs.environment());
+    RunAs numbers = read("uid = 65534\ngid = 0\n").runAs;
+    assertEquals(List.of(65534, 0), List.of(numbers.uid, numbers.gid), "gid wins over the user's group");
+    assertEquals("nobody", numbers.user, "uid names its user, for USER");
+    assertEquals(List.of("--regid=65534", "--keep-groups", "--", "/bin/sleep"),
+        read("group = nogroup\n").command().subList(1, 5), "a group alone: setgid, as the original");
+  }
+
+  @Test
+  void anUmaskAloneIsAShellStep() throws IOException {
+    assertEquals(List.of("/bin/sh", "-c", "umask 0077 && exec \"$@\"", "sh", "/bin/sleep"), read("umask = 77\n").command());
+  }
+
+  @Test
+  void unknownOrContradictoryUsersAreOneLine() throws IOException {
+    assumeRootAndNobody();
+    Die unknown = refused("user = no-such-user-here\n");
+    assertEquals(6, unknown.exit);
+    assertEquals("fatal: user: no such user: no-such-user-here", unknown.getMessage());
+    assertEquals("fatal: group: no such group: no-such-group-here", refused("group = no-such-group-here\n").getMessage());
+    assertEquals("fatal: uid: no user has uid 99999999", refused("uid = 99999999\n").getMessage());
+    assertEquals("fatal: uid: 0 is not user nobody's uid 65534", refused("user = nobody\nuid = 0\n").getMessage());
+    assertEquals("fatal: gid: 0 is not group nogroup's gid 65534", refused("group = nogroup\ngid = 0\n").getMessage());
+    assertEquals("fatal: uid: not a number: nobody", refused("uid = nobody\n").getMessage());
+    assertEquals("fatal: umask: not an octal mode from 0 to 0777: 089", refused("umask = 089\n").getMessage());
   }
 }
