@@ -309,25 +309,41 @@ public final class Machine {
       // the parent's exit 0 is how a daemon starts, not how the service ended: last exit keeps
       // the wait status of the last process that did end the service
       State next = s.stamped(wall).with(new Lifecycle.Up(heir), wall);
+      if (s.leave() != Leave.SHUTDOWN && s.life() instanceof Lifecycle.Stopping stopping) {
+        next = stop(next, stopping.plan());
+      } else {
+        next = takenDownIfUnwanted(next, heir);
+      }
+      announceUp(next, pid);
       if (guessed) {
-        effects.add(new Effect.Warn(runName + " exited and left one process behind, pid " + pid
+        effects.add(0, new Effect.Warn(runName + " exited and left one process behind, pid " + pid
             + ": following it as the service (a pidfile file names it without guessing)"));
       }
-      if (s.leave() == Leave.SHUTDOWN) {
-        next = stop(next, shutdownPlan());
-      } else if (s.life() instanceof Lifecycle.Stopping stopping) {
-        next = stop(next, stopping.plan());
-      } else if (s.want() == Want.DOWN) {
-        if (s.config().stop().isPresent()) {
-          next = stop(next, s.config().stop().get());
-        } else {
-          next = next.with(new Lifecycle.Up(heir.terminated().signalledByOperator()), wall);
-          terminate(pid, Effect.Kill::new);
-        }
-      }
-      effects.add(guessed ? 1 : 0, new Effect.WritePid(pid));
-      effects.add(guessed ? 2 : 1, new Effect.WriteStatus(status(next, now, wall)));
       return step(next);
+    }
+
+    /**
+     * {@code next} has {@code child} up, new: a shutdown, or a want of down that came while it
+     * started, takes it down at once (by the stop plan, or daemontools' TERM and CONT).
+     */
+    private State takenDownIfUnwanted(State next, Running child) {
+      if (s.leave() == Leave.SHUTDOWN) {
+        return stop(next, shutdownPlan());
+      }
+      if (s.want() != Want.DOWN) {
+        return next;
+      }
+      if (s.config().stop().isPresent()) {
+        return stop(next, s.config().stop().get());
+      }
+      terminate(child.pid(), Effect.Kill::new);
+      return next.with(new Lifecycle.Up(child.terminated().signalledByOperator()), wall);
+    }
+
+    /** A new process is up: its pid file and record go first, before any signal to it. */
+    private void announceUp(State next, long pid) {
+      effects.add(0, new Effect.WritePid(pid));
+      effects.add(1, new Effect.WriteStatus(status(next, now, wall)));
     }
 
     /** No process any more (./run without a finish, or ./finish): restart if wanted, else down. */
@@ -362,19 +378,9 @@ public final class Machine {
       }
       State next = s.with(s.counters().started(now)).stamped(wall)
           .notBefore(now + THROTTLE_NANOS).with(new Lifecycle.Up(child), wall);
-      if (s.leave() == Leave.SHUTDOWN) {
-        // the supervisor was told to stop while the spawn was out
-        next = stop(next, shutdownPlan());
-      } else if (s.want() == Want.DOWN) {
-        if (s.config().stop().isPresent()) {
-          next = stop(next, s.config().stop().get());
-        } else {
-          next = next.with(new Lifecycle.Up(child.terminated().signalledByOperator()), wall);
-          terminate(pid, Effect.Kill::new);
-        }
-      }
-      effects.add(0, new Effect.WritePid(pid));
-      effects.add(1, new Effect.WriteStatus(status(next, now, wall)));
+      // the supervisor may have been told to stop, or d sent, while the spawn was out
+      next = takenDownIfUnwanted(next, child);
+      announceUp(next, pid);
       return step(next);
     }
 

@@ -423,39 +423,34 @@ public final class Service implements Effect.Handler {
       exit = OptionalInt.of(Extension.EXIT_UNKNOWN);
     }
     if (exit.isPresent()) {
-      Child old = detachChild();
-      if (mayHaveDaemonized(exit.getAsInt())) {
-        orphanedBy = old;
-        orphanedStatus = exit.getAsInt();
+      // its exit is told once what it left is settled: followed, taken down, or nothing
+      orphanedBy = detachChild();
+      orphanedStatus = exit.getAsInt();
+      if (mayHaveDaemonized(orphanedStatus)) {
         heirWaitEnds = clock.nanos() + (state.config().pidfile().isPresent() ? PIDFILE_WAIT_NANOS : 0);
         lookForHeir();
         return;
       }
-      if (state.life() instanceof Lifecycle.Stopping) {
-        // a plan takes the whole group down (svc -d with a stop plan, a shutdown): what outlived
-        // the main goes too, before the exit is told (and supervise goes), so nothing runs on
-        // and no zombie of the group is left to supervise's own parent
-        List<Long> rest = heirs.stillInGroup(old.pid());
-        if (!rest.isEmpty()) {
-          orphanedBy = old;
-          orphanedStatus = exit.getAsInt();
-          sweepThenExit(old, rest);
-          return;
-        }
+      // a plan takes the whole group down (svc -d with a stop plan, a shutdown): what outlived
+      // the main goes too, before the exit is told (and supervise goes), so nothing runs on
+      // and no zombie of the group is left to supervise's own parent
+      List<Long> rest = state.life() instanceof Lifecycle.Stopping ? heirs.stillInGroup(orphanedBy.pid()) : List.of();
+      if (rest.isEmpty()) {
+        tellExit();
+      } else {
+        sweepThenTellExit(rest);
       }
-      exited(old, exit.getAsInt());
     }
   }
 
   /**
-   * Takes {@code left} down by the service's shutdown plan, then tells the machine that {@code
-   * old} exited ({@link Sweep}). Meanwhile what is sent to the exited pid reaches no one.
+   * Takes {@code left} down by the service's shutdown plan ({@link Sweep}), then tells the
+   * machine that {@link #orphanedBy} exited. Meanwhile what is sent to the exited pid reaches no one.
    */
-  private void sweepThenExit(Child old, List<Long> left) {
+  private void sweepThenTellExit(List<Long> left) {
     sweep = Sweep.start(host, left, Machine.shutdownPlan(state.config()), () -> {
       sweep = null;
-      orphanedBy = null;
-      exited(old, orphanedStatus);
+      tellExit();
     });
     if (sweep.isOver()) {
       sweep = null;
@@ -463,13 +458,15 @@ public final class Service implements Effect.Handler {
   }
 
   /**
-   * The service's process is gone and nothing carries the service on: the machine is told. (Its
+   * {@link #orphanedBy} is gone and nothing carries the service on: the machine is told. (Its
    * pidfd is closed after the machine has acted (restarted), off the restart's path, and so the
    * new child's pidfd never takes the number of one this round may still report.)
    */
-  private void exited(Child old, int waitStatus) {
+  private void tellExit() {
+    Child old = orphanedBy;
+    orphanedBy = null;
     endReadiness();
-    apply(new Event.ChildExited(waitStatus));
+    apply(new Event.ChildExited(orphanedStatus));
     release(old);
   }
 
@@ -492,10 +489,8 @@ public final class Service implements Effect.Handler {
    */
   private void lookForHeir() {
     Heirs.Found found = heirs.find(orphanedBy.pid(), state.config().pidfile());
-    Child old = orphanedBy;
     if (found.heir().isPresent()) {
-      orphanedBy = null;
-      follow(found.heir().get(), old);
+      follow(found.heir().get());
       return;
     }
     long now = clock.nanos();
@@ -505,19 +500,18 @@ public final class Service implements Effect.Handler {
     }
     if (state.config().pidfile().isPresent()) {
       warn.accept(show(state.config().pidfile().get()) + " named no process of the service within "
-          + PIDFILE_WAIT_NANOS / 1_000_000_000L + " seconds of pid " + old.pid() + "'s exit");
+          + PIDFILE_WAIT_NANOS / 1_000_000_000L + " seconds of pid " + orphanedBy.pid() + "'s exit");
     } else if (!found.left().isEmpty()) {
       warn.accept(show(ServiceDir.RUN) + " exited and left " + found.left().size() + " processes behind, pids "
           + found.left() + ": stopping them before it starts again (a pidfile file names the one to follow)");
-      sweepThenExit(old, found.left());
+      sweepThenTellExit(found.left());
       return;
     }
-    orphanedBy = null;
-    exited(old, orphanedStatus);
+    tellExit();
   }
 
-  /** The service is {@code heir} from now on; {@code old} exited. */
-  private void follow(Heirs.Heir heir, Child old) {
+  /** The service is {@code heir} from now on, instead of {@link #orphanedBy}. */
+  private void follow(Heirs.Heir heir) {
     child = heir.process();
     adopted = !heir.ours();
     try {
@@ -526,9 +520,11 @@ public final class Service implements Effect.Handler {
       // a process we cannot watch cannot be followed: the service restarts as if it had not daemonized
       warn.accept("unable to watch pid " + child.pid() + ": " + Errno.text(e));
       release(detachChild());
-      exited(old, orphanedStatus);
+      tellExit();
       return;
     }
+    Child old = orphanedBy;
+    orphanedBy = null;
     apply(new Event.Followed(heir.process().pid(), heir.process().startTicks(), heir.guessed()));
     release(old);
   }
