@@ -12,6 +12,7 @@ import dev.vigil.fixtures.PluginOutput;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.ServiceTest;
 import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,13 +72,7 @@ class SvstatOnSuperviseTest extends ServiceTest {
     ServiceDir app = ServiceDir.of(dir.toString());
     supervise("app");
     long main = Await.value("app to come up", () -> status(app), s -> s != null && s.isUp()).pid();
-    long left = Await.value("the process it left", () -> {
-      try {
-        return Files.exists(dir.resolve("left")) ? Long.parseLong(Files.readString(dir.resolve("left")).trim()) : 0L;
-      } catch (IOException | NumberFormatException e) {
-        return 0L;
-      }
-    }, p -> p != 0);
+    long left = Await.value("the process it left", () -> TextFiles.pid(dir.resolve("left")), p -> p != 0);
     assertEquals("0\n", svstat("-o", "left", "app").out());
 
     Processes.run(root, List.of(BIN.resolve("svc").toString(), "-d", "app"));

@@ -9,6 +9,7 @@ import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Proc;
 import dev.vigil.fixtures.Processes;
 import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,12 +98,12 @@ class SuperviseDaemonizeTest extends LiveTest {
         "exit 0", ""));
     SuperviseProcess s = supervise("svc");
     long firstRun = Await.value("the first run's pid", () -> {
-      List<String> lines = dev.vigil.fixtures.TextFiles.lines(services.pidLog());
+      List<String> lines = TextFiles.lines(services.pidLog());
       return lines.isEmpty() ? 0L : Long.parseLong(lines.get(0).trim());
     }, p -> p != 0);
     Path leftFile = dir.resolve("left." + firstRun);
     List<Long> left = Await.value("the processes the first run left", () -> {
-      List<String> lines = Files.exists(leftFile) ? dev.vigil.fixtures.TextFiles.lines(leftFile) : List.of();
+      List<String> lines = Files.exists(leftFile) ? TextFiles.lines(leftFile) : List.of();
       return lines.size() == 2 ? lines.stream().map(l -> Long.parseLong(l.trim())).toList() : null;
     }, l -> l != null);
 
@@ -167,7 +168,7 @@ class SuperviseDaemonizeTest extends LiveTest {
     try {
       SuperviseProcess s = supervise("svc");
       long daemon = Await.value("the status to name memcached", () -> {
-        long pid = pidIn(dir.resolve("memcached.pid"));
+        long pid = TextFiles.pid(dir.resolve("memcached.pid"));
         return pid != 0 && s.status().pid() == pid && Proc.exists(pid) ? pid : 0L;
       }, p -> p != 0);
       assertEquals(1, s.status().extension().orElseThrow().starts());
@@ -224,15 +225,7 @@ class SuperviseDaemonizeTest extends LiveTest {
   }
 
   private static long daemonPid(Path dir) {
-    return pidIn(dir.resolve("daemon.pid"));
+    return TextFiles.pid(dir.resolve("daemon.pid"));
   }
 
-  private static long pidIn(Path file) {
-    try {
-      String t = Files.exists(file) ? Files.readString(file).trim() : "";
-      return t.isEmpty() ? 0 : Long.parseLong(t);
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vigil.fixtures.Await;
 import dev.vigil.fixtures.Proc;
 import dev.vigil.fixtures.Services;
+import dev.vigil.fixtures.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class SuperviseSubreaperTest extends LiveTest {
         "exec sleep 100000", ""));
     SuperviseProcess s = supervise("svc");
     long child = s.awaitChild();
-    long stray = Await.value("the stray's pid", () -> read(dir.resolve("stray")), p -> p > 0);
+    long stray = Await.value("the stray's pid", () -> TextFiles.pid(dir.resolve("stray")), p -> p > 0);
     Await.until("the stray reparented to supervise", () -> Proc.parent(stray) == s.pid());
 
     ProcessHandle.of(stray).ifPresent(ProcessHandle::destroyForcibly);
@@ -37,14 +38,5 @@ class SuperviseSubreaperTest extends LiveTest {
     s.send("k");
     s.awaitChildOtherThan(child);
     assertEquals(java.util.OptionalInt.of(9), s.status().extension().orElseThrow().lastExit());
-  }
-
-  private static long read(Path file) {
-    try {
-      String t = Files.exists(file) ? Files.readString(file).trim() : "";
-      return t.isEmpty() ? 0 : Long.parseLong(t);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

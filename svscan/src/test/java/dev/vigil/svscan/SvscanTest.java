@@ -323,7 +323,7 @@ class SvscanTest extends ServiceTest {
     svscan.awaitChild("other");
     long daemon = Await.value("the status to name the daemon", () -> {
       Status st = svscan.status("forking");
-      long named = pidIn(dir.resolve("daemon.pid"));
+      long named = TextFiles.pid(dir.resolve("daemon.pid"));
       return st != null && named != 0 && st.pid() == named ? named : 0L;
     }, p -> p != 0);
     assertEquals(1, svscan.status("forking").extension().orElseThrow().starts(), "followed, not restarted");
@@ -332,14 +332,6 @@ class SvscanTest extends ServiceTest {
     Await.until("the record to say down", () -> svscan.status("forking").pid() == 0);
   }
 
-  private static long pidIn(Path file) {
-    try {
-      String t = Files.exists(file) ? Files.readString(file).trim() : "";
-      return t.isEmpty() ? 0 : Long.parseLong(t);
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-  }
 
   /** The adopted logger goes on reading what the restarted main writes: the pair's pipe is found again. */
   @Test
