@@ -266,6 +266,13 @@ def ready_sample(k, waiter_argv, work):
             w.wait()
 
 
+def pull_trigger(k):
+    """Writes the FIFO ./trigger: the child (ready.c) stamps the time and says it is ready."""
+    fd = os.open(os.path.join(k.dir, "trigger"), os.O_WRONLY)
+    os.write(fd, b"x")
+    os.close(fd)
+
+
 def measure(k, waiter_argv, child, w):
     ino = inotify(k.dir)
     pidfd = os.pidfd_open(w.pid)
@@ -274,9 +281,7 @@ def measure(k, waiter_argv, child, w):
     try:
         rt = sv.harness_realtime(True)
         trigger = realtime()
-        fd = os.open(os.path.join(k.dir, "trigger"), os.O_WRONLY)
-        os.write(fd, b"x")
-        os.close(fd)
+        pull_trigger(k)
         p = select.poll()
         p.register(ino, select.POLLIN)
         p.register(pidfd, select.POLLIN)
@@ -430,9 +435,7 @@ def part_c(work, ready, vigil_bin, samples):
             time.sleep(0.3)
             rt = sv.harness_realtime(True)
             try:
-                fd = os.open(os.path.join(k.dir, "trigger"), os.O_WRONLY)
-                os.write(fd, b"x")
-                os.close(fd)
+                pull_trigger(k)
                 returned = int(loop.stdout.readline())
             finally:
                 if rt:
